@@ -317,3 +317,14 @@ func checkIntFormat(t *testing.T, where string, s *openapi3.Schema) {
 func sortedKeys[M ~map[string]V, V any](m M) []string {
 	return slices.Sorted(maps.Keys(m))
 }
+
+// The spec says which vendor docs and iCONECT version it describes, and where
+// the API lives (a server URL with an {apiURL} variable).
+func TestSpecNamesItsVersionAndServer(t *testing.T) {
+	doc := loadSpec(t)
+	assert.NotEmpty(t, doc.Info.Version)
+	assert.Equal(t, "13.5.14", fmt.Sprint(doc.Info.Extensions["x-iconect-required-version"]))
+	require.Len(t, doc.Servers, 1)
+	assert.Equal(t, "{apiURL}", doc.Servers[0].URL)
+	assert.Contains(t, doc.Servers[0].Variables, "apiURL")
+}
