@@ -185,7 +185,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	s.stats.countOperation(route.OperationID)
 	status := http.StatusOK
-	defer func() { s.cfg.logger.Debug("iconecttest", "method", r.Method, "path", r.URL.Path, "operation", route.OperationID, "status", status) }()
+	defer func() {
+		s.cfg.logger.Debug("iconecttest", "method", r.Method, "path", r.URL.Path, "operation", route.OperationID, "status", status)
+	}()
 
 	f := s.faults.pick(route.OperationID)
 	if f != nil && f.before(w) {

@@ -120,8 +120,8 @@ type nativeKey struct{ record, field int64 }
 
 // uploadKey names an upload in progress: a store path or a native field.
 type uploadKey struct {
-	store int64
-	path  string
+	store  int64
+	path   string
 	native nativeKey
 }
 

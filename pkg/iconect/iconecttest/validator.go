@@ -150,8 +150,8 @@ func (r *Route) match(segs []string) (map[string]string, int, bool) {
 }
 
 var requestOptions = &openapi3filter.Options{
-	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-	MultiError:         true,
+	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+	MultiError:          true,
 	SkipSettingDefaults: true,
 }
 
