@@ -8767,9 +8767,9 @@ type CreateFieldsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *FieldsOK
+	JSON200 *[]Field
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *FieldsCreated
+	JSON201 *[]Field
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -8785,12 +8785,12 @@ type CreateFieldsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateFieldsResponse) GetJSON200() *FieldsOK {
+func (r CreateFieldsResponse) GetJSON200() *[]Field {
 	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateFieldsResponse) GetJSON201() *FieldsCreated {
+func (r CreateFieldsResponse) GetJSON201() *[]Field {
 	return r.JSON201
 }
 
@@ -14759,14 +14759,14 @@ func ParseCreateFieldsResponse(rsp *http.Response) (*CreateFieldsResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest FieldsOK
+		var dest []Field
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest FieldsCreated
+		var dest []Field
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -1348,12 +1348,6 @@ type ClientOK = Client
 // Created The body of a success response that carries only a message.
 type Created = IconectOk
 
-// FieldsCreated defines model for FieldsCreated.
-type FieldsCreated = []Field
-
-// FieldsOK defines model for FieldsOK.
-type FieldsOK = []Field
-
 // FolderCreated A folder in a panel.
 type FolderCreated = Folder
 

@@ -2620,10 +2620,6 @@ type ClientOKJSONResponse Client
 
 type CreatedJSONResponse IconectOk
 
-type FieldsCreatedJSONResponse []Field
-
-type FieldsOKJSONResponse []Field
-
 type FolderCreatedJSONResponse Folder
 
 type FolderOKJSONResponse Folder
@@ -5271,7 +5267,7 @@ type CreateFieldsResponseObject interface {
 	VisitCreateFieldsResponse(w http.ResponseWriter) error
 }
 
-type CreateFields200JSONResponse struct{ FieldsOKJSONResponse }
+type CreateFields200JSONResponse []Field
 
 func (response CreateFields200JSONResponse) VisitCreateFieldsResponse(w http.ResponseWriter) error {
 
@@ -5285,7 +5281,7 @@ func (response CreateFields200JSONResponse) VisitCreateFieldsResponse(w http.Res
 	return err
 }
 
-type CreateFields201JSONResponse struct{ FieldsCreatedJSONResponse }
+type CreateFields201JSONResponse []Field
 
 func (response CreateFields201JSONResponse) VisitCreateFieldsResponse(w http.ResponseWriter) error {
 

@@ -220,6 +220,20 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		// A panic is a bug in the fake, never the client's fault: answer
+		// 500 so the fuzz tests and the caller see it, and keep serving.
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			status = http.StatusInternalServerError
+			s.cfg.logger.Error("iconecttest: handler panic", "operation", route.OperationID, "panic", fmt.Sprint(v))
+			if !sw.wrote {
+				writeError(w, fmt.Errorf("panic: %v", v))
+			}
+		}
+	}()
 	s.mux.ServeHTTP(sw, r)
 	status = sw.status
 }
@@ -245,9 +259,15 @@ func (s *Server) authenticate(r *http.Request) (claims, error) {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	wrote  bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
+	w.status, w.wrote = code, true
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
 }

@@ -47,7 +47,21 @@ func call(t *testing.T, s *Server, method, path string, body any, header ...stri
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
+	checkResponse(t, s, req, res, b)
 	return res.StatusCode, b
+}
+
+// checkResponse validates every answer the fake gives in these tests
+// against the spec, so a handler that answers off-spec fails its test.
+func checkResponse(t *testing.T, s *Server, req *http.Request, res *http.Response, body []byte) {
+	t.Helper()
+	route, params, _, err := s.val.Route(req.Method, req.URL.Path, nil)
+	unknown := (res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusMethodNotAllowed) && len(body) == 0
+	if err != nil || unknown || res.StatusCode == http.StatusNotImplemented {
+		return // answered as an unknown route: nothing in the spec to check
+	}
+	err = s.val.ValidateResponse(req.Context(), req, route, params, res.StatusCode, res.Header, body)
+	assert.NoError(t, err, "%s %s answered off-spec", req.Method, req.URL.Path)
 }
 
 // decode unmarshals an answer, failing the test on bad JSON.

@@ -134,6 +134,7 @@ type upload struct {
 type batch struct {
 	gen.Batch
 	records []int64
+	created time.Time // create_date as a time, for sorting by date
 }
 
 type job struct {
@@ -236,3 +237,12 @@ func ptr[T any](v T) *T { return &v }
 func fieldTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
 func isoTime(t time.Time) string   { return t.UTC().Format("2006-01-02T15:04:05Z") }
 func batchTime(t time.Time) string { return t.UTC().Format("2006-01-02 3:04:05 PM") }
+
+// toGen is the record as answered, with all its values.
+func (r *record) toGen() gen.Record {
+	data := make(map[string]any, len(r.data))
+	for k, v := range r.data {
+		data[k] = v
+	}
+	return gen.Record{ID: ptr(r.id), Version: ptr(r.version), FieldData: data}
+}
