@@ -64,19 +64,16 @@ func (h *handlers) CreateBatches(ctx context.Context, request gen.CreateBatchesR
 		prefix = *c.Prefix
 	}
 	now := t.now()
-	template := gen.Batch{
-		BatchSetID: ptr(setID), BatchStatus: gen.BatchStatusAVAILABLE, BatchType: ptr(batchInt(c.Type)),
-		CreateDate: ptr(batchTime(now)), CreateUser: ptr(batchCaller(ctx)), UserID: ptr(int64(0)),
-		AssignedBy: ptr(int64(0)), GroupCount: ptr(int64(0)), DocGroupID: ptr(int64(0)),
-		LinkType: ptr(batchInt(c.LinkType)), LinkedItem: ptr(batchInt(c.LinkID)),
-		Notes: ptr(batchString(c.Notes)), StatusFolderName: folderName,
-	}
-	size := int(*c.BatchSize)
-	for chunk := range slices.Chunk(ids, size) {
-		nb := &batch{Batch: template, records: slices.Clone(chunk), created: now}
-		nb.BatchID = t.nextID("batch")
-		nb.BatchName = ptr(fmt.Sprintf("%s-%04d", prefix, t.nextID(batchNameKind(p.ID, prefix))))
-		nb.DocCount = ptr(int64(len(chunk)))
+	for chunk := range slices.Chunk(ids, int(*c.BatchSize)) {
+		nb := &batch{records: slices.Clone(chunk), created: now, Batch: gen.Batch{
+			BatchID:    t.nextID("batch"),
+			BatchName:  ptr(fmt.Sprintf("%s-%04d", prefix, t.nextID(batchNameKind(p.ID, prefix)))),
+			BatchSetID: ptr(setID), BatchStatus: gen.BatchStatusAVAILABLE, BatchType: ptr(batchInt(c.Type)),
+			CreateDate: ptr(batchTime(now)), CreateUser: ptr(batchCaller(ctx)), DocCount: ptr(int64(len(chunk))),
+			UserID: ptr(int64(0)), AssignedBy: ptr(int64(0)), GroupCount: ptr(int64(0)), DocGroupID: ptr(int64(0)),
+			LinkType: ptr(batchInt(c.LinkType)), LinkedItem: ptr(batchInt(c.LinkID)),
+			Notes: ptr(batchString(c.Notes)), StatusFolderName: folderName,
+		}}
 		p.batches[nb.BatchID] = nb
 	}
 	return gen.CreateBatches200JSONResponse{IconectOk: "Batches created under unassigned."}, nil
@@ -103,11 +100,13 @@ func (t *tenant) recordsToBatch(p *project, b *gen.CreateBatchesRequest) ([]int6
 	case !arbitrary && (hasIDs || hasView):
 		return nil, badRequest("record_ids and view_id are only valid for the arbitrary batch type (5).")
 	case hasIDs:
+		seen := map[int64]bool{}
 		for _, id := range b.RecordIds {
 			if _, ok := p.records[id]; !ok {
 				return nil, badRequest("Record %d not found.", id)
 			}
-			if !slices.Contains(ids, id) {
+			if !seen[id] {
+				seen[id] = true
 				ids = append(ids, id)
 			}
 		}
@@ -137,10 +136,11 @@ func (p *project) batchedRecords() map[int64]bool {
 	return in
 }
 
-// statusFolderName names a status folder as the docs show it ("General|Reviewed"):
-// the folder's search_name without its outer pipes, or its name when it has
-// no search_name. An ID ≤ 0 means no status folder (nil); an unknown folder
-// is a 400.
+// statusFolderName names a status folder as the docs show it
+// ("General|Reviewed"): the panel's name, then the folder path from the top,
+// joined by pipes (the folder's search_name without its outer pipes). The
+// name is taken when the folder is set and not followed later. An ID ≤ 0
+// means no status folder (nil); an unknown folder is a 400.
 func (p *project) statusFolderName(id int64) (*string, error) {
 	if id <= 0 {
 		return nil, nil
@@ -149,17 +149,22 @@ func (p *project) statusFolderName(id int64) (*string, error) {
 	if !ok {
 		return nil, badRequest("Folder %d not found.", id)
 	}
-	if f.SearchName != nil && strings.Trim(*f.SearchName, "|") != "" {
-		return ptr(strings.Trim(*f.SearchName, "|")), nil
+	var names []string
+	for n := 0; f != nil && n <= len(p.folders); n++ { // n guards against a cycle
+		names = append([]string{batchString(f.Name)}, names...)
+		f = p.folders[f.ParentID]
 	}
-	return ptr(batchString(f.Name)), nil
+	if pn, ok := p.panels[p.folders[id].PanelID]; ok {
+		names = append([]string{batchString(pn.Name)}, names...)
+	}
+	return ptr(strings.Join(names, "|")), nil
 }
 
 func (h *handlers) ListAssignedBatches(ctx context.Context, request gen.ListAssignedBatchesRequestObject) (gen.ListAssignedBatchesResponseObject, error) {
 	f := batchFilterOf(request.Body)
 	q := batchQuery{page: request.Params.Page, size: request.Params.PageSize, set: request.Params.BatchSetID, sort: f.Sort, ascending: f.Ascending}
 	list, err := h.listBatches(request.ProjectID, q, func(b *batch) bool {
-		return batchUserOf(b) != 0 && !(batchBool(f.HideCompleted) && b.BatchStatus == gen.BatchStatusCOMPLETE) && batchUserIn(f.UserIds, b)
+		return batchUserOf(b) != 0 && !hiddenCompleted(f.HideCompleted, b) && batchUserIn(f.UserIds, b)
 	})
 	if err != nil {
 		return nil, err
@@ -173,7 +178,7 @@ func (h *handlers) ListUnassignedBatches(ctx context.Context, request gen.ListUn
 	f := batchFilterOf(request.Body)
 	q := batchQuery{page: request.Params.Page, size: request.Params.PageSize, set: request.Params.BatchSetID, sort: f.Sort, ascending: f.Ascending}
 	list, err := h.listBatches(request.ProjectID, q, func(b *batch) bool {
-		return batchUserOf(b) == 0 && !(batchBool(f.HideCompleted) && b.BatchStatus == gen.BatchStatusCOMPLETE)
+		return batchUserOf(b) == 0 && !hiddenCompleted(f.HideCompleted, b)
 	})
 	if err != nil {
 		return nil, err
@@ -304,6 +309,9 @@ func (h *handlers) AssignBatches(ctx context.Context, request gen.AssignBatchesR
 	bs, err := p.batchesByID(ids)
 	if err != nil {
 		return nil, err
+	}
+	if user == 0 {
+		return nil, badRequest("user_id is required.")
 	}
 	if _, ok := t.users[user]; !ok {
 		return nil, badRequest("User %d not found.", user)
@@ -488,3 +496,8 @@ func batchString(v *string) string {
 }
 
 func batchBool(v *bool) bool { return v != nil && *v }
+
+// hiddenCompleted reports whether hide_completed drops b from a list.
+func hiddenCompleted(hide *bool, b *batch) bool {
+	return batchBool(hide) && b.BatchStatus == gen.BatchStatusCOMPLETE
+}

@@ -72,11 +72,12 @@ func (fs *faultSet) set(seed int64, faults []Fault) {
 func (fs *faultSet) pick(operationID string) *activeFault {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
+	var picked *activeFault
 	for _, f := range fs.faults {
 		if f.Operation != "" && f.Operation != operationID {
 			continue
 		}
-		f.seen++
+		f.seen++ // every matching fault counts every matching request
 		hit := false
 		if len(f.Requests) > 0 {
 			for _, n := range f.Requests {
@@ -85,12 +86,12 @@ func (fs *faultSet) pick(operationID string) *activeFault {
 		} else {
 			hit = fs.rnd.Float64() < f.Rate
 		}
-		if hit {
+		if hit && picked == nil {
 			c := *f
-			return &c
+			picked = &c
 		}
 	}
-	return nil
+	return picked
 }
 
 // before acts out the fault ahead of handling. It reports whether the

@@ -37,7 +37,7 @@ func (h *handlers) GetFileStore(ctx context.Context, request gen.GetFileStoreReq
 // lock while it reads the body (up to 64 MiB from a client of any speed):
 // it checks the URL under the lock, reads the body, then locks again.
 func (h *handlers) UploadFileStoreFile(ctx context.Context, request gen.UploadFileStoreFileRequestObject) (gen.UploadFileStoreFileResponseObject, error) {
-	if err := h.check(func(t *tenant) error {
+	if err := h.checkTarget(func(t *tenant) error {
 		_, _, err := t.fileStore(request.ProjectID, request.FilestoreID)
 		return err
 	}); err != nil {
@@ -144,9 +144,9 @@ func (t *tenant) fileStore(projectID, storeID int64) (*project, *fileStore, erro
 	return p, fs, nil
 }
 
-// check runs find with the tenant locked: the upload handlers answer a
+// checkTarget runs find with the tenant locked: the upload handlers answer a
 // wrong URL before they read the body.
-func (h *handlers) check(find func(t *tenant) error) error {
+func (h *handlers) checkTarget(find func(t *tenant) error) error {
 	t, unlock := h.lock()
 	defer unlock()
 	return find(t)

@@ -1,9 +1,6 @@
 package iconecttest
 
-import (
-	"context"
-	"net/http"
-)
+import "context"
 
 // handlers implements gen.StrictServerInterface: one method per operation
 // of api/openapi.yaml, in a file per group (clients.go, records.go, ...).
@@ -11,8 +8,6 @@ import (
 // answers an error by returning an apiError (badRequest, notFound, ...),
 // which the strict handler's error hook writes as {"iconect_error": ...}.
 type handlers struct{ s *Server }
-
-var errNotImplemented = errorf(http.StatusNotImplemented, "Not implemented by iconecttest.")
 
 // lock locks the tenant and returns it with its unlock.
 func (h *handlers) lock() (*tenant, func()) {

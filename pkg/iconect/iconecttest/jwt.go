@@ -69,7 +69,8 @@ func newSigner() *signer {
 
 var b64 = base64.RawURLEncoding
 
-func (s *signer) sign(c claims) (string, error) {
+// sign makes a JWT of any claims set (access and ID tokens).
+func (s *signer) sign(c any) (string, error) {
 	header, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "kid": s.kid})
 	payload, err := json.Marshal(c)
 	if err != nil {

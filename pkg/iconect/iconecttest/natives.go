@@ -12,7 +12,7 @@ import (
 // UploadFileStoreFile, it reads the body without holding the tenant lock.
 // The finished file's name becomes the record's native field value.
 func (h *handlers) UploadNativeFile(ctx context.Context, request gen.UploadNativeFileRequestObject) (gen.UploadNativeFileResponseObject, error) {
-	if err := h.check(func(t *tenant) error {
+	if err := h.checkTarget(func(t *tenant) error {
 		_, _, err := t.nativeTarget(request.ProjectID, request.RecordID, request.FieldID)
 		return err
 	}); err != nil {

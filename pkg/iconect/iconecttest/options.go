@@ -22,6 +22,8 @@ type config struct {
 	logger          *slog.Logger
 	jobStep         time.Duration
 	uploadTTL       time.Duration
+	apiAddr         string // listen.go
+	identityAddr    string // listen.go
 }
 
 func defaultConfig() config {
@@ -92,7 +94,8 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 func WithJobStep(d time.Duration) Option { return func(c *config) { c.jobStep = d } }
 
 // SeedProject is a project made at start: text fields by name and records
-// whose values are keyed by field name.
+// whose values are keyed by field name (a name not in Fields, or the
+// built-in DOCID, gets or uses that field).
 type SeedProject struct {
 	Name    string
 	Fields  []string

@@ -198,6 +198,7 @@ func (t *tenant) createProject(name, desc string, typ gen.DatabaseType, template
 			SetFileStoreAreas: []int32{1},
 		}, files: map[string]*storedFile{}}
 	}
+	t.addNativeImportTemplate(p)
 	t.projects[p.ID] = p
 	return p
 }

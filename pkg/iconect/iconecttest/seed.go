@@ -2,6 +2,7 @@ package iconecttest
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/iconect-go/iconect-go/gen"
 )
@@ -36,18 +37,31 @@ func (s *Server) seed() {
 	for _, sp := range s.cfg.projects {
 		p := t.createProject(sp.Name, "", gen.DatabaseTypeValue3, false, nil)
 		byName := map[string]string{}
-		for _, name := range sp.Fields {
+		for _, id := range sortedKeys(p.fields) {
+			byName[deref(p.fields[id].Name)] = fmt.Sprint(id)
+		}
+		// field names a seed record uses without listing them get a text
+		// field too, so seed data never names a field that is not there.
+		field := func(name string) string {
+			if id, ok := byName[name]; ok {
+				return id
+			}
 			f := t.addField(p, gen.Field{Name: ptr(name), Type: textField, Length: 255, CreatedDate: ptr(now)})
 			byName[name] = fmt.Sprint(f.ID)
+			return byName[name]
+		}
+		for _, name := range sp.Fields {
+			field(name)
 		}
 		for _, values := range sp.Records {
+			names := make([]string, 0, len(values))
+			for name := range values {
+				names = append(names, name)
+			}
+			sort.Strings(names)
 			data := map[string]any{}
-			for name, v := range values {
-				id, ok := byName[name]
-				if !ok {
-					panic(fmt.Sprintf("iconecttest: seed project %q has no field %q", sp.Name, name))
-				}
-				data[id] = v
+			for _, name := range names {
+				data[field(name)] = values[name]
 			}
 			t.addRecord(p, data)
 		}

@@ -116,8 +116,14 @@ func NewServer(opts ...Option) *Server {
 			writeError(w, badRequest("%v", err))
 		},
 	})
-	s.api = httptest.NewServer(http.HandlerFunc(s.serveAPI))
-	s.idp = httptest.NewServer(http.HandlerFunc(s.serveIdentity))
+	s.api = startServer(cfg.apiAddr, http.HandlerFunc(s.serveAPI))
+	defer func() {
+		if v := recover(); v != nil {
+			s.api.Close() // the identity provider could not listen: leave nothing open
+			panic(v)
+		}
+	}()
+	s.idp = startServer(cfg.identityAddr, http.HandlerFunc(s.serveIdentity))
 	s.URL = s.api.URL
 	s.IdentityURL = s.idp.URL
 	return s
@@ -125,7 +131,10 @@ func NewServer(opts ...Option) *Server {
 
 // Close stops running jobs and both listeners.
 func (s *Server) Close() {
+	// Under the tenant lock, so no startJob can begin a run after the wait.
+	s.tenant.mu.Lock()
 	s.stop()
+	s.tenant.mu.Unlock()
 	s.jobs.Wait()
 	s.api.Close()
 	s.idp.Close()

@@ -1,11 +1,9 @@
 package iconecttest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -231,17 +229,4 @@ func flatten(err error) string {
 		msg = msg[:i]
 	}
 	return strings.Join(strings.Fields(msg), " ")
-}
-
-// readAllLimited reads at most limit bytes of r, failing beyond.
-func readAllLimited(r io.Reader, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if n > limit {
-		return nil, fmt.Errorf("body larger than %d bytes", limit)
-	}
-	return buf.Bytes(), nil
 }
