@@ -6895,6 +6895,11 @@ func (r CreateClientResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CreateClientResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateClientResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -6978,6 +6983,11 @@ func (r UpdateClientResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UpdateClientResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateClientResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -7052,6 +7062,11 @@ func (r ActivateClientResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ActivateClientResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -7130,6 +7145,11 @@ func (r DeactivateClientResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r DeactivateClientResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r DeactivateClientResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -7204,6 +7224,11 @@ func (r ListProjectsResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListProjectsResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -7296,6 +7321,11 @@ func (r CreateProjectResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CreateProjectResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateProjectResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -7379,6 +7409,11 @@ func (r UpdateProjectResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UpdateProjectResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateProjectResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -7453,6 +7488,11 @@ func (r ActivateProjectResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ActivateProjectResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -7536,6 +7576,11 @@ func (r DeleteBatchesResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r DeleteBatchesResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -7628,6 +7673,11 @@ func (r CreateBatchesResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CreateBatchesResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateBatchesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -7709,6 +7759,11 @@ func (r UpdateBatchesResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UpdateBatchesResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -7794,6 +7849,11 @@ func (r AssignBatchesResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r AssignBatchesResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AssignBatchesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -7875,6 +7935,11 @@ func (r ListAssignedBatchesResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListAssignedBatchesResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -7960,6 +8025,11 @@ func (r CheckInBatchResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CheckInBatchResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CheckInBatchResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -8041,6 +8111,11 @@ func (r ListCompletedBatchesResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListCompletedBatchesResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -8126,6 +8201,11 @@ func (r UnassignBatchesResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UnassignBatchesResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UnassignBatchesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -8209,6 +8289,11 @@ func (r ListUnassignedBatchesResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListUnassignedBatchesResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListUnassignedBatchesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -8283,6 +8368,11 @@ func (r ListBatchSetsResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListBatchSetsResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -8375,6 +8465,11 @@ func (r CreateBatchSetResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CreateBatchSetResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateBatchSetResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -8442,6 +8537,11 @@ func (r DeleteBatchSetResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r DeleteBatchSetResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -8518,6 +8618,11 @@ func (r GetBatchSetResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r GetBatchSetResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -8603,6 +8708,11 @@ func (r UpdateBatchSetResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UpdateBatchSetResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateBatchSetResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -8679,6 +8789,11 @@ func (r DeactivateProjectResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r DeactivateProjectResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r DeactivateProjectResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -8753,6 +8868,11 @@ func (r ListFieldsResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListFieldsResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -8845,6 +8965,11 @@ func (r CreateFieldsResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CreateFieldsResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateFieldsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -8919,6 +9044,11 @@ func (r GetFieldResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r GetFieldResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -9004,6 +9134,11 @@ func (r UpdateFieldResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UpdateFieldResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateFieldResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -9078,6 +9213,11 @@ func (r ListFileStoresResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListFileStoresResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -9163,6 +9303,11 @@ func (r GetFileStoreItemsResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r GetFileStoreItemsResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetFileStoreItemsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -9237,6 +9382,11 @@ func (r GetFileStoreResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r GetFileStoreResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -9329,6 +9479,11 @@ func (r UploadFileStoreFileResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UploadFileStoreFileResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UploadFileStoreFileResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -9403,6 +9558,11 @@ func (r ListJobsResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListJobsResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -9495,6 +9655,11 @@ func (r CreateJobResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CreateJobResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateJobResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -9569,6 +9734,11 @@ func (r GetJobResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r GetJobResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -9654,6 +9824,11 @@ func (r UpdateJobResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UpdateJobResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateJobResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -9735,6 +9910,11 @@ func (r StartJobPostResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r StartJobPostResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -9820,6 +10000,11 @@ func (r StartJobResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r StartJobResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r StartJobResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -9894,6 +10079,11 @@ func (r StopJobPostResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r StopJobPostResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -9972,6 +10162,11 @@ func (r StopJobResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r StopJobResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r StopJobResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -10046,6 +10241,11 @@ func (r ListPanelsResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListPanelsResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -10138,6 +10338,11 @@ func (r CreatePanelResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CreatePanelResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreatePanelResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -10212,6 +10417,11 @@ func (r GetPanelResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r GetPanelResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -10297,6 +10507,11 @@ func (r UpdatePanelResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UpdatePanelResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdatePanelResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -10371,6 +10586,11 @@ func (r ListFoldersResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListFoldersResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -10463,6 +10683,11 @@ func (r CreateFolderResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CreateFolderResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateFolderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -10539,6 +10764,11 @@ func (r DeleteFolderResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r DeleteFolderResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r DeleteFolderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -10613,6 +10843,11 @@ func (r GetFolderResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r GetFolderResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -10698,6 +10933,11 @@ func (r UpdateFolderResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UpdateFolderResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateFolderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -10781,6 +11021,11 @@ func (r RemoveFolderRecordsResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r RemoveFolderRecordsResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RemoveFolderRecordsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -10855,6 +11100,11 @@ func (r ListFolderRecordsResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListFolderRecordsResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -10940,6 +11190,11 @@ func (r AddFolderRecordsResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r AddFolderRecordsResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AddFolderRecordsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -11014,6 +11269,11 @@ func (r ListRecordsResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListRecordsResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -11106,6 +11366,11 @@ func (r CreateRecordsResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CreateRecordsResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateRecordsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -11189,6 +11454,11 @@ func (r UpdateRecordsResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UpdateRecordsResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateRecordsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -11265,6 +11535,11 @@ func (r GetRecordResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r GetRecordResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetRecordResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -11339,6 +11614,11 @@ func (r DeleteNativeFileResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r DeleteNativeFileResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -11431,6 +11711,11 @@ func (r UploadNativeFileResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r UploadNativeFileResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UploadNativeFileResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -11507,6 +11792,11 @@ func (r GetProjectSettingsResponse) StatusCode() int {
 	return 0
 }
 
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r GetProjectSettingsResponse) Bytes() []byte {
+	return r.Body
+}
+
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetProjectSettingsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
@@ -11581,6 +11871,11 @@ func (r ListNativeImportTemplatesResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r ListNativeImportTemplatesResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
@@ -11671,6 +11966,11 @@ func (r CreateViewResponse) StatusCode() int {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
+}
+
+// Bytes is a convenience method to retrieve the raw bytes from the HTTP response
+func (r CreateViewResponse) Bytes() []byte {
+	return r.Body
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
