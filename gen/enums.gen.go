@@ -2,7 +2,11 @@
 
 package gen
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // String returns the spec's x-enum-varnames name for e, or BatchStatus(n) for an undeclared value.
 func (e BatchStatus) String() string {
@@ -33,6 +37,38 @@ func BatchStatusValues() []BatchStatus {
 	}
 }
 
+// ParseBatchStatus returns the declared BatchStatus that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseBatchStatus(s string) (BatchStatus, error) {
+	switch strings.ToLower(s) {
+	case "available":
+		return BatchStatusAVAILABLE, nil
+	case "not_complete":
+		return BatchStatusNOTCOMPLETE, nil
+	case "complete":
+		return BatchStatusCOMPLETE, nil
+	case "value3":
+		return BatchStatusValue3, nil
+	case "value4":
+		return BatchStatusValue4, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return BatchStatusAVAILABLE, nil
+		case 1:
+			return BatchStatusNOTCOMPLETE, nil
+		case 2:
+			return BatchStatusCOMPLETE, nil
+		case 3:
+			return BatchStatusValue3, nil
+		case 4:
+			return BatchStatusValue4, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid BatchStatus %q: want one of AVAILABLE (0), NOT_COMPLETE (1), COMPLETE (2), Value3 (3), Value4 (4)", s)
+}
+
 // String returns the spec's x-enum-varnames name for e, or CurrencyFormat(n) for an undeclared value.
 func (e CurrencyFormat) String() string {
 	switch e {
@@ -59,6 +95,34 @@ func CurrencyFormatValues() []CurrencyFormat {
 	}
 }
 
+// ParseCurrencyFormat returns the declared CurrencyFormat that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseCurrencyFormat(s string) (CurrencyFormat, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return CurrencyFormatValue0, nil
+	case "value1":
+		return CurrencyFormatValue1, nil
+	case "value2":
+		return CurrencyFormatValue2, nil
+	case "value3":
+		return CurrencyFormatValue3, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return CurrencyFormatValue0, nil
+		case 1:
+			return CurrencyFormatValue1, nil
+		case 2:
+			return CurrencyFormatValue2, nil
+		case 3:
+			return CurrencyFormatValue3, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid CurrencyFormat %q: want one of Value0 (0), Value1 (1), Value2 (2), Value3 (3)", s)
+}
+
 // String returns the spec's x-enum-varnames name for e, or DatabaseFilter(n) for an undeclared value.
 func (e DatabaseFilter) String() string {
 	switch e {
@@ -80,6 +144,30 @@ func DatabaseFilterValues() []DatabaseFilter {
 		DatabaseFilterValue1,
 		DatabaseFilterValue2,
 	}
+}
+
+// ParseDatabaseFilter returns the declared DatabaseFilter that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseDatabaseFilter(s string) (DatabaseFilter, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return DatabaseFilterValue0, nil
+	case "value1":
+		return DatabaseFilterValue1, nil
+	case "value2":
+		return DatabaseFilterValue2, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return DatabaseFilterValue0, nil
+		case 1:
+			return DatabaseFilterValue1, nil
+		case 2:
+			return DatabaseFilterValue2, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid DatabaseFilter %q: want one of Value0 (0), Value1 (1), Value2 (2)", s)
 }
 
 // String returns the spec's x-enum-varnames name for e, or DatabaseType(n) for an undeclared value.
@@ -120,6 +208,50 @@ func DatabaseTypeValues() []DatabaseType {
 	}
 }
 
+// ParseDatabaseType returns the declared DatabaseType that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseDatabaseType(s string) (DatabaseType, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return DatabaseTypeValue0, nil
+	case "value3":
+		return DatabaseTypeValue3, nil
+	case "value4":
+		return DatabaseTypeValue4, nil
+	case "value5":
+		return DatabaseTypeValue5, nil
+	case "value6":
+		return DatabaseTypeValue6, nil
+	case "value7":
+		return DatabaseTypeValue7, nil
+	case "value8":
+		return DatabaseTypeValue8, nil
+	case "value9":
+		return DatabaseTypeValue9, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return DatabaseTypeValue0, nil
+		case 3:
+			return DatabaseTypeValue3, nil
+		case 4:
+			return DatabaseTypeValue4, nil
+		case 5:
+			return DatabaseTypeValue5, nil
+		case 6:
+			return DatabaseTypeValue6, nil
+		case 7:
+			return DatabaseTypeValue7, nil
+		case 8:
+			return DatabaseTypeValue8, nil
+		case 9:
+			return DatabaseTypeValue9, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid DatabaseType %q: want one of Value0 (0), Value3 (3), Value4 (4), Value5 (5), Value6 (6), Value7 (7), Value8 (8), Value9 (9)", s)
+}
+
 // String returns the spec's x-enum-varnames name for e, or DateFormat(n) for an undeclared value.
 func (e DateFormat) String() string {
 	switch e {
@@ -158,6 +290,50 @@ func DateFormatValues() []DateFormat {
 	}
 }
 
+// ParseDateFormat returns the declared DateFormat that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseDateFormat(s string) (DateFormat, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return DateFormatValue0, nil
+	case "value1":
+		return DateFormatValue1, nil
+	case "value2":
+		return DateFormatValue2, nil
+	case "value3":
+		return DateFormatValue3, nil
+	case "value4":
+		return DateFormatValue4, nil
+	case "value5":
+		return DateFormatValue5, nil
+	case "value6":
+		return DateFormatValue6, nil
+	case "value7":
+		return DateFormatValue7, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return DateFormatValue0, nil
+		case 1:
+			return DateFormatValue1, nil
+		case 2:
+			return DateFormatValue2, nil
+		case 3:
+			return DateFormatValue3, nil
+		case 4:
+			return DateFormatValue4, nil
+		case 5:
+			return DateFormatValue5, nil
+		case 6:
+			return DateFormatValue6, nil
+		case 7:
+			return DateFormatValue7, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid DateFormat %q: want one of Value0 (0), Value1 (1), Value2 (2), Value3 (3), Value4 (4), Value5 (5), Value6 (6), Value7 (7)", s)
+}
+
 // String returns the spec's x-enum-varnames name for e, or DurationFormat(n) for an undeclared value.
 func (e DurationFormat) String() string {
 	switch e {
@@ -176,6 +352,26 @@ func DurationFormatValues() []DurationFormat {
 		DurationFormatValue0,
 		DurationFormatValue1,
 	}
+}
+
+// ParseDurationFormat returns the declared DurationFormat that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseDurationFormat(s string) (DurationFormat, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return DurationFormatValue0, nil
+	case "value1":
+		return DurationFormatValue1, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return DurationFormatValue0, nil
+		case 1:
+			return DurationFormatValue1, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid DurationFormat %q: want one of Value0 (0), Value1 (1)", s)
 }
 
 // String returns the spec's x-enum-varnames name for e, or FieldIndexType(n) for an undeclared value.
@@ -199,6 +395,30 @@ func FieldIndexTypeValues() []FieldIndexType {
 		FieldIndexTypeValue1,
 		FieldIndexTypeValue2,
 	}
+}
+
+// ParseFieldIndexType returns the declared FieldIndexType that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseFieldIndexType(s string) (FieldIndexType, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return FieldIndexTypeValue0, nil
+	case "value1":
+		return FieldIndexTypeValue1, nil
+	case "value2":
+		return FieldIndexTypeValue2, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return FieldIndexTypeValue0, nil
+		case 1:
+			return FieldIndexTypeValue1, nil
+		case 2:
+			return FieldIndexTypeValue2, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid FieldIndexType %q: want one of Value0 (0), Value1 (1), Value2 (2)", s)
 }
 
 // String returns the spec's x-enum-varnames name for e, or FieldType(n) for an undeclared value.
@@ -251,6 +471,66 @@ func FieldTypeValues() []FieldType {
 	}
 }
 
+// ParseFieldType returns the declared FieldType that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseFieldType(s string) (FieldType, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return FieldTypeValue0, nil
+	case "value1":
+		return FieldTypeValue1, nil
+	case "value2":
+		return FieldTypeValue2, nil
+	case "value3":
+		return FieldTypeValue3, nil
+	case "value4":
+		return FieldTypeValue4, nil
+	case "value5":
+		return FieldTypeValue5, nil
+	case "value6":
+		return FieldTypeValue6, nil
+	case "value7":
+		return FieldTypeValue7, nil
+	case "value8":
+		return FieldTypeValue8, nil
+	case "value9":
+		return FieldTypeValue9, nil
+	case "value10":
+		return FieldTypeValue10, nil
+	case "value11":
+		return FieldTypeValue11, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return FieldTypeValue0, nil
+		case 1:
+			return FieldTypeValue1, nil
+		case 2:
+			return FieldTypeValue2, nil
+		case 3:
+			return FieldTypeValue3, nil
+		case 4:
+			return FieldTypeValue4, nil
+		case 5:
+			return FieldTypeValue5, nil
+		case 6:
+			return FieldTypeValue6, nil
+		case 7:
+			return FieldTypeValue7, nil
+		case 8:
+			return FieldTypeValue8, nil
+		case 9:
+			return FieldTypeValue9, nil
+		case 10:
+			return FieldTypeValue10, nil
+		case 11:
+			return FieldTypeValue11, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid FieldType %q: want one of Value0 (0), Value1 (1), Value2 (2), Value3 (3), Value4 (4), Value5 (5), Value6 (6), Value7 (7), Value8 (8), Value9 (9), Value10 (10), Value11 (11)", s)
+}
+
 // String returns the spec's x-enum-varnames name for e, or JobStatus(n) for an undeclared value.
 func (e JobStatus) String() string {
 	switch e {
@@ -283,6 +563,42 @@ func JobStatusValues() []JobStatus {
 	}
 }
 
+// ParseJobStatus returns the declared JobStatus that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseJobStatus(s string) (JobStatus, error) {
+	switch strings.ToLower(s) {
+	case "new":
+		return JobStatusNew, nil
+	case "running":
+		return JobStatusRunning, nil
+	case "stopped":
+		return JobStatusStopped, nil
+	case "finished":
+		return JobStatusFinished, nil
+	case "failed":
+		return JobStatusFailed, nil
+	case "finishedwithexceptions":
+		return JobStatusFinishedWithExceptions, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return JobStatusNew, nil
+		case 2:
+			return JobStatusRunning, nil
+		case 4:
+			return JobStatusStopped, nil
+		case 5:
+			return JobStatusFinished, nil
+		case 6:
+			return JobStatusFailed, nil
+		case 8:
+			return JobStatusFinishedWithExceptions, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid JobStatus %q: want one of New (0), Running (2), Stopped (4), Finished (5), Failed (6), FinishedWithExceptions (8)", s)
+}
+
 // String returns the spec's x-enum-varnames name for e, or JobType(n) for an undeclared value.
 func (e JobType) String() string {
 	switch e {
@@ -307,6 +623,34 @@ func JobTypeValues() []JobType {
 		JobTypeZipFileExtraction,
 		JobTypeNativeImport,
 	}
+}
+
+// ParseJobType returns the declared JobType that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseJobType(s string) (JobType, error) {
+	switch strings.ToLower(s) {
+	case "massactiondelete":
+		return JobTypeMassActionDelete, nil
+	case "delimitedimport":
+		return JobTypeDelimitedImport, nil
+	case "zipfileextraction":
+		return JobTypeZipFileExtraction, nil
+	case "nativeimport":
+		return JobTypeNativeImport, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 50006:
+			return JobTypeMassActionDelete, nil
+		case 50007:
+			return JobTypeDelimitedImport, nil
+		case 50020:
+			return JobTypeZipFileExtraction, nil
+		case 50035:
+			return JobTypeNativeImport, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid JobType %q: want one of MassActionDelete (50006), DelimitedImport (50007), ZipFileExtraction (50020), NativeImport (50035)", s)
 }
 
 // String returns the spec's x-enum-varnames name for e, or NumericFormat(n) for an undeclared value.
@@ -335,6 +679,34 @@ func NumericFormatValues() []NumericFormat {
 	}
 }
 
+// ParseNumericFormat returns the declared NumericFormat that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseNumericFormat(s string) (NumericFormat, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return NumericFormatValue0, nil
+	case "value1":
+		return NumericFormatValue1, nil
+	case "value2":
+		return NumericFormatValue2, nil
+	case "value3":
+		return NumericFormatValue3, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return NumericFormatValue0, nil
+		case 1:
+			return NumericFormatValue1, nil
+		case 2:
+			return NumericFormatValue2, nil
+		case 3:
+			return NumericFormatValue3, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid NumericFormat %q: want one of Value0 (0), Value1 (1), Value2 (2), Value3 (3)", s)
+}
+
 // String returns the spec's x-enum-varnames name for e, or PanelType(n) for an undeclared value.
 func (e PanelType) String() string {
 	switch e {
@@ -355,6 +727,26 @@ func PanelTypeValues() []PanelType {
 	}
 }
 
+// ParsePanelType returns the declared PanelType that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParsePanelType(s string) (PanelType, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return PanelTypeValue0, nil
+	case "value1":
+		return PanelTypeValue1, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return PanelTypeValue0, nil
+		case 1:
+			return PanelTypeValue1, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid PanelType %q: want one of Value0 (0), Value1 (1)", s)
+}
+
 // String returns the spec's x-enum-varnames name for e, or State(n) for an undeclared value.
 func (e State) String() string {
 	switch e {
@@ -373,6 +765,26 @@ func StateValues() []State {
 		StateActive,
 		StateValue2,
 	}
+}
+
+// ParseState returns the declared State that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseState(s string) (State, error) {
+	switch strings.ToLower(s) {
+	case "active":
+		return StateActive, nil
+	case "value2":
+		return StateValue2, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return StateActive, nil
+		case 2:
+			return StateValue2, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid State %q: want one of Active (0), Value2 (2)", s)
 }
 
 // String returns the spec's x-enum-varnames name for e, or TextFormat(n) for an undeclared value.
@@ -398,6 +810,30 @@ func TextFormatValues() []TextFormat {
 	}
 }
 
+// ParseTextFormat returns the declared TextFormat that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseTextFormat(s string) (TextFormat, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return TextFormatValue0, nil
+	case "value1":
+		return TextFormatValue1, nil
+	case "value2":
+		return TextFormatValue2, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return TextFormatValue0, nil
+		case 1:
+			return TextFormatValue1, nil
+		case 2:
+			return TextFormatValue2, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid TextFormat %q: want one of Value0 (0), Value1 (1), Value2 (2)", s)
+}
+
 // String returns the spec's x-enum-varnames name for e, or TimeFormat(n) for an undeclared value.
 func (e TimeFormat) String() string {
 	switch e {
@@ -419,6 +855,30 @@ func TimeFormatValues() []TimeFormat {
 		TimeFormatValue1,
 		TimeFormatValue2,
 	}
+}
+
+// ParseTimeFormat returns the declared TimeFormat that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseTimeFormat(s string) (TimeFormat, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return TimeFormatValue0, nil
+	case "value1":
+		return TimeFormatValue1, nil
+	case "value2":
+		return TimeFormatValue2, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return TimeFormatValue0, nil
+		case 1:
+			return TimeFormatValue1, nil
+		case 2:
+			return TimeFormatValue2, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid TimeFormat %q: want one of Value0 (0), Value1 (1), Value2 (2)", s)
 }
 
 // String returns the spec's x-enum-varnames name for e, or EnBatchSortBy(n) for an undeclared value.
@@ -445,4 +905,32 @@ func EnBatchSortByValues() []EnBatchSortBy {
 		EnBatchSortByValue2,
 		EnBatchSortByValue3,
 	}
+}
+
+// ParseEnBatchSortBy returns the declared EnBatchSortBy that String prints as s, compared
+// case-insensitively, or whose decimal number s is; anything else is an error.
+func ParseEnBatchSortBy(s string) (EnBatchSortBy, error) {
+	switch strings.ToLower(s) {
+	case "value0":
+		return EnBatchSortByValue0, nil
+	case "value1":
+		return EnBatchSortByValue1, nil
+	case "value2":
+		return EnBatchSortByValue2, nil
+	case "value3":
+		return EnBatchSortByValue3, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch n {
+		case 0:
+			return EnBatchSortByValue0, nil
+		case 1:
+			return EnBatchSortByValue1, nil
+		case 2:
+			return EnBatchSortByValue2, nil
+		case 3:
+			return EnBatchSortByValue3, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid EnBatchSortBy %q: want one of Value0 (0), Value1 (1), Value2 (2), Value3 (3)", s)
 }

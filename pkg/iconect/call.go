@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
-	"net/http/httptrace"
-	"sync/atomic"
+	"net/url"
 	"time"
 
 	"github.com/iconect-go/iconect-go/gen"
@@ -39,7 +39,7 @@ type call struct {
 	op     string
 	cfg    callConfig
 	method string
-	url    string
+	url    *url.URL // redacted only when an error needs it
 }
 
 type callKey struct{}
@@ -67,7 +67,7 @@ func do[R genResponse](c *Client, ctx context.Context, op string, opts []CallOpt
 		return zero, fmt.Errorf("iconect: %s: %w", op, err)
 	}
 	if s := res.StatusCode(); s < 200 || s > 299 {
-		e := &Error{StatusCode: s, OperationID: op, Method: cl.method, URL: cl.url}
+		e := &Error{StatusCode: s, OperationID: op, Method: cl.method, URL: redactURL(cl.url)}
 		body := res.Bytes()
 		if len(body) > maxErrorBody {
 			body = body[:maxErrorBody]
@@ -100,12 +100,14 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 		cl = &call{op: "unknown", cfg: callConfig{retry: c.retry, timeout: c.timeout}}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
-	for _, e := range append(append([]RequestEditor{}, c.editors...), cl.cfg.editors...) {
-		if err := e(req); err != nil {
-			return nil, fmt.Errorf("request editor: %w", err)
+	for _, editors := range [2][]RequestEditor{c.editors, cl.cfg.editors} {
+		for _, e := range editors {
+			if err := e(req); err != nil {
+				return nil, fmt.Errorf("request editor: %w", err)
+			}
 		}
 	}
-	cl.method, cl.url = req.Method, redactURL(req.URL)
+	cl.method, cl.url = req.Method, req.URL
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	lost := false // an earlier attempt may have reached the server
 	for n := 1; ; n++ {
@@ -120,23 +122,26 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 				r.Body = body
 			}
 		}
-		ctx, cancel := req.Context(), context.CancelFunc(func() {})
+		cancel := func() {}
 		if cl.cfg.timeout > 0 {
-			ctx, cancel = context.WithTimeout(ctx, cl.cfg.timeout)
+			var ctx context.Context
+			ctx, cancel = attemptContext(req.Context(), cl.cfg.timeout)
+			r = r.WithContext(ctx)
 		}
-		var written atomic.Bool
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			WroteHeaders: func() { written.Store(true) },
-		})
 		start := time.Now()
-		res, err := d.send(r.WithContext(ctx))
+		res, err := d.send(r)
 		status := 0
 		if res != nil {
 			status = res.StatusCode
 		}
-		c.log.LogAttrs(req.Context(), levelFor(status, err), "iconect: call",
-			slogOp(cl.op), slogMethod(req.Method), slogPath(req.URL.Path), slogStatus(status),
-			slogDuration(time.Since(start)), slogAttempt(n))
+		if level := levelFor(status, err); c.log.Enabled(req.Context(), level) {
+			c.log.LogAttrs(req.Context(), level, "iconect: call",
+				slogOp(cl.op), slogMethod(req.Method), slogPath(pathTemplate(cl.op, req)), slogStatus(status),
+				slogDuration(time.Since(start)), slogAttempt(n))
+		}
+		// An answer means the request was written; without one, only a
+		// failure to connect proves it was not.
+		written := err == nil || !notSent(err)
 
 		if lost && status == http.StatusNotFound && deleteOperations[cl.op] {
 			// The earlier attempt deleted it; its answer was lost.
@@ -146,7 +151,9 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 				Body: http.NoBody, Request: r, Proto: res.Proto, ProtoMajor: res.ProtoMajor, ProtoMinor: res.ProtoMinor}, nil
 		}
 		if err == nil && status != http.StatusTooManyRequests && status < 500 {
-			res.Body = &cancelBody{ReadCloser: res.Body, cancel: cancel}
+			if cl.cfg.timeout > 0 {
+				res.Body = &cancelBody{ReadCloser: res.Body, cancel: cancel}
+			}
 			return res, nil
 		}
 		if req.Context().Err() != nil {
@@ -161,7 +168,7 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 			header = res.Header
 		}
 		delay, again := cl.cfg.retry.RetryDelay(Attempt{OperationID: cl.op, Number: n, StatusCode: status,
-			Header: header, Err: err, Written: written.Load(), Replayable: replayable})
+			Header: header, Err: err, Written: written, Replayable: replayable})
 		if !again {
 			if res != nil {
 				res.Body = &cancelBody{ReadCloser: res.Body, cancel: cancel}
@@ -170,7 +177,7 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 			}
 			return res, err
 		}
-		lost = lost || (written.Load() && (err != nil || status >= 500))
+		lost = lost || (written && (err != nil || status >= 500))
 		if res != nil {
 			drain(res)
 		}
@@ -218,3 +225,30 @@ func drain(res *http.Response) {
 
 // check that the generated responses fit genResponse.
 var _ genResponse = (*gen.ListProjectsResponse)(nil)
+
+// pathTemplate is what the logs show of a path: the spec's template (IDs
+// are not secret, but templates group well), or the path itself for a
+// request made outside the services.
+func pathTemplate(op string, req *http.Request) string {
+	if o, ok := gen.Operations[op]; ok {
+		return o.Path
+	}
+	return req.URL.Path
+}
+
+// notSent reports whether err proves the request never left: the
+// connection could not be made (refused, unreachable, DNS). Any other
+// failure may have come after the request was written.
+func notSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// attemptContext bounds one attempt; the returned cancel ends it.
+func attemptContext(parent context.Context, d time.Duration) (context.Context, func()) {
+	return context.WithTimeout(parent, d)
+}

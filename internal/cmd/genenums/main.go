@@ -1,7 +1,13 @@
-// Command genenums adds String and <Type>Values to the integer enums that
-// oapi-codegen generates from api/openapi.yaml. oapi-codegen already emits
-// the constants and Valid, but an integer enum prints as a bare number, which
-// makes logs and test failures hard to read.
+// Command genenums adds String, <Type>Values and Parse<Type> to the integer
+// enums that oapi-codegen generates from api/openapi.yaml. oapi-codegen
+// already emits the constants and Valid, but an integer enum prints as a bare
+// number, which makes logs and test failures hard to read.
+//
+// With -reexport it also writes a file for another package (pkg/iconect)
+// that re-exports every enum type as an alias, its constants, <Type>Values
+// and Parse<Type>, so that package's users never import gen for enums. There
+// a type named with the spec's "en" prefix (enBatchSortBy, EnBatchSortBy in
+// gen) loses the prefix: BatchSortBy, BatchSortByValue0, ParseBatchSortBy.
 //
 // Names are derived with oapi-codegen's own exported helpers, configured by
 // the same config file as the models (name-normalizer, initialisms), and
@@ -12,7 +18,8 @@
 //
 // Usage:
 //
-//	go run ./internal/cmd/genenums -config api/codegen/models.yaml -spec api/openapi.yaml -out gen/enums.gen.go
+//	go run ./internal/cmd/genenums -config api/codegen/models.yaml -spec api/openapi.yaml -out gen/enums.gen.go \
+//		-reexport pkg/iconect/enums.gen.go -reexport-package iconect -gen-import github.com/iconect-go/iconect-go/gen
 package main
 
 import (
@@ -25,10 +32,13 @@ import (
 	"go/parser"
 	"go/token"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
@@ -50,11 +60,20 @@ func run(args []string) error {
 	out := fs.String("out", "", "output .go file")
 	pkg := fs.String("package", "gen", "package name of the output file")
 	config := fs.String("config", "", "oapi-codegen config the models are generated with (default: models with always-prefix-enum-values)")
+	reexport := fs.String("reexport", "", "optional output .go file re-exporting the enums from another package")
+	reexportPkg := fs.String("reexport-package", "", "package name of the -reexport file (default: its directory's name)")
+	genImport := fs.String("gen-import", "", "import path of the -out package, for -reexport")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *spec == "" || *out == "" {
 		return errors.New("-spec and -out are required")
+	}
+	if *reexport != "" && *genImport == "" {
+		return errors.New("-reexport needs -gen-import")
+	}
+	if *reexport != "" && *reexportPkg == "" {
+		*reexportPkg = filepath.Base(filepath.Dir(*reexport))
 	}
 
 	cfg := codegen.Configuration{
@@ -75,28 +94,61 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := generate(data, cfg)
+	enums, err := collect(data, cfg)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *spec, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+	src, err := render(enums, cfg.PackageName)
+	if err != nil {
 		return err
 	}
-	return os.WriteFile(*out, src, 0o644)
+	if err := writeFile(*out, src); err != nil {
+		return err
+	}
+	if *reexport == "" {
+		return nil
+	}
+	src, err = renderReexport(enums, *reexportPkg, *genImport, cfg.PackageName)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *spec, err)
+	}
+	return writeFile(*reexport, src)
 }
 
-// enum is one integer enum: its Go type name and, in spec order, the
-// oapi-codegen constant name and the x-enum-varnames entry of each value.
+func writeFile(name string, src []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(name, src, 0o644)
+}
+
+// enum is one integer enum: its schema name, description and Go type name
+// and, in spec order, the oapi-codegen constant name, the x-enum-varnames
+// entry and the number of each value.
 type enum struct {
-	typeName string
-	consts   []string
-	names    []string
+	schemaName  string
+	description string
+	typeName    string
+	consts      []string
+	names       []string
+	values      []int64
 }
 
 // generate renders the gofmt'ed source for every integer component schema
 // with x-enum-varnames that oapi-codegen emits, in schema-name order, into
 // package cfg.PackageName.
 func generate(spec []byte, cfg codegen.Configuration) ([]byte, error) {
+	enums, err := collect(spec, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return render(enums, cfg.PackageName)
+}
+
+// collect returns every integer component schema with x-enum-varnames that
+// oapi-codegen emits under cfg, in schema-name order, checked against the
+// identifiers oapi-codegen declares.
+func collect(spec []byte, cfg codegen.Configuration) ([]enum, error) {
 	doc, err := openapi3.NewLoader().LoadFromData(spec)
 	if err != nil {
 		return nil, err
@@ -125,14 +177,24 @@ func generate(spec []byte, cfg codegen.Configuration) ([]byte, error) {
 					return nil, fmt.Errorf("components/schemas/%s: oapi-codegen declares no constant %s", name, c)
 				}
 			}
+			for _, f := range []string{e.typeName + "Values", "Parse" + e.typeName} {
+				if idents[f] {
+					return nil, fmt.Errorf("components/schemas/%s: oapi-codegen already declares %s", name, f)
+				}
+			}
 			enums = append(enums, e)
 		}
 	}
+	return enums, nil
+}
 
+// render returns the gofmt'ed String, <Type>Values and Parse<Type> of enums
+// in package pkg.
+func render(enums []enum, pkg string) ([]byte, error) {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\npackage %s\n", header, cfg.PackageName)
+	fmt.Fprintf(&b, "%s\npackage %s\n", header, pkg)
 	if len(enums) > 0 {
-		b.WriteString("\nimport \"fmt\"\n")
+		b.WriteString("\nimport (\n\t\"fmt\"\n\t\"strconv\"\n\t\"strings\"\n)\n")
 	}
 	for _, e := range enums {
 		t := e.typeName
@@ -148,6 +210,102 @@ func generate(spec []byte, cfg codegen.Configuration) ([]byte, error) {
 			fmt.Fprintf(&b, "\t\t%s,\n", c)
 		}
 		b.WriteString("\t}\n}\n")
+		writeParse(&b, e)
+	}
+	return format.Source(b.Bytes())
+}
+
+// writeParse writes Parse<Type>: a name as String prints it, in any case,
+// or the decimal number of a declared value.
+func writeParse(b *bytes.Buffer, e enum) {
+	t := e.typeName
+	fmt.Fprintf(b, "\n// Parse%s returns the declared %s that String prints as s, compared\n", t, t)
+	fmt.Fprintf(b, "// case-insensitively, or whose decimal number s is; anything else is an error.\n")
+	fmt.Fprintf(b, "func Parse%s(s string) (%s, error) {\n\tswitch strings.ToLower(s) {\n", t, t)
+	for i, c := range e.consts {
+		fmt.Fprintf(b, "\tcase %s:\n\t\treturn %s, nil\n", strconv.Quote(strings.ToLower(e.names[i])), c)
+	}
+	b.WriteString("\t}\n\tif n, err := strconv.ParseInt(s, 10, 64); err == nil {\n\t\tswitch n {\n")
+	for i, c := range e.consts {
+		fmt.Fprintf(b, "\t\tcase %d:\n\t\t\treturn %s, nil\n", e.values[i], c)
+	}
+	valid := make([]string, len(e.names))
+	for i, n := range e.names {
+		valid[i] = fmt.Sprintf("%s (%d)", n, e.values[i])
+	}
+	msg := fmt.Sprintf("invalid %s %%q: want one of %s", t, strings.ReplaceAll(strings.Join(valid, ", "), "%", "%%"))
+	fmt.Fprintf(b, "\t\t}\n\t}\n\treturn 0, fmt.Errorf(%s, s)\n}\n", strconv.Quote(msg))
+}
+
+// reexportName is the name the -reexport file gives a gen type: the vendor
+// prefixes some enum schemas with "en" (enBatchSortBy), which says nothing in
+// Go, so EnBatchSortBy becomes BatchSortBy.
+func reexportName(typeName string) string {
+	if rest, ok := strings.CutPrefix(typeName, "En"); ok && rest != "" && unicode.IsUpper([]rune(rest)[0]) {
+		return rest
+	}
+	return typeName
+}
+
+// renderReexport returns the gofmt'ed source, in package pkg, that
+// re-exports enums from the package genPkg imported as genImport.
+func renderReexport(enums []enum, pkg, genImport, genPkg string) ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s\npackage %s\n", header, pkg)
+	if len(enums) > 0 {
+		fmt.Fprintf(&b, "\nimport %s\n", strconv.Quote(genImport))
+	}
+	declared := map[string]string{}
+	declare := func(ident, what string) error {
+		if prev, dup := declared[ident]; dup {
+			return fmt.Errorf("re-export: %s and %s are both named %s", prev, what, ident)
+		}
+		declared[ident] = what
+		return nil
+	}
+	for _, e := range enums {
+		g, t := e.typeName, reexportName(e.typeName)
+		q := func(ident string) string { return genPkg + "." + ident }
+		if err := declare(t, q(g)); err != nil {
+			return nil, err
+		}
+		b.WriteString("\n")
+		if t == g {
+			fmt.Fprintf(&b, "// %s is %s, the spec's %s.\n", t, q(g), e.schemaName)
+		} else {
+			fmt.Fprintf(&b, "// %s is %s, the spec's %s, named here without the vendor's\n", t, q(g), e.schemaName)
+			fmt.Fprintf(&b, "// %q prefix. Its String and Parse%s errors still name it %s.\n", e.schemaName[:2], t, g)
+		}
+		if d := strings.TrimSpace(e.description); d != "" {
+			b.WriteString("//\n")
+			for _, line := range strings.Split(d, "\n") {
+				fmt.Fprintf(&b, "// %s\n", strings.TrimRight(line, " \t"))
+			}
+		}
+		fmt.Fprintf(&b, "type %s = %s\n", t, q(g))
+		fmt.Fprintf(&b, "\n// The declared %s values.\nconst (\n", t)
+		for i, c := range e.consts {
+			suffix, ok := strings.CutPrefix(c, g)
+			if !ok {
+				return nil, fmt.Errorf("components/schemas/%s: constant %s lacks the prefix %s", e.schemaName, c, g)
+			}
+			if err := declare(t+suffix, q(c)); err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(&b, "\t%s%s = %s // %d\n", t, suffix, q(c), e.values[i])
+		}
+		b.WriteString(")\n")
+		if err := declare(t+"Values", q(g+"Values")); err != nil {
+			return nil, err
+		}
+		if err := declare("Parse"+t, q("Parse"+g)); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "\n// %sValues returns every declared %s, in spec order.\n", t, t)
+		fmt.Fprintf(&b, "func %sValues() []%s { return %s() }\n", t, t, q(g+"Values"))
+		fmt.Fprintf(&b, "\n// Parse%s returns the declared %s that String prints as s, compared\n", t, t)
+		fmt.Fprintf(&b, "// case-insensitively, or whose decimal number s is; anything else is an error.\n")
+		fmt.Fprintf(&b, "func Parse%s(s string) (%s, error) { return %s(s) }\n", t, t, q("Parse"+g))
 	}
 	return format.Source(b.Bytes())
 }
@@ -181,8 +339,25 @@ func enumFor(schemaName string, ref *openapi3.SchemaRef) (enum, bool, error) {
 	}
 	// oapi-codegen stringifies values with %v before naming them.
 	values := make([]string, len(s.Enum))
+	numbers := make([]int64, len(s.Enum))
 	for i, v := range s.Enum {
 		values[i] = fmt.Sprint(v)
+		n, ok := integer(v)
+		if !ok {
+			return enum{}, false, fmt.Errorf("value %v is not an int64", v)
+		}
+		numbers[i] = n
+	}
+	// Parse<Type> matches names case-insensitively, then numbers.
+	lower := map[string]int{}
+	for i, n := range names {
+		if j, dup := lower[strings.ToLower(n)]; dup && names[j] != n {
+			return enum{}, false, fmt.Errorf("x-enum-varnames %q and %q differ only in case", names[j], n)
+		}
+		lower[strings.ToLower(n)] = i
+		if k, err := strconv.ParseInt(n, 10, 64); err == nil && k != numbers[i] {
+			return enum{}, false, fmt.Errorf("x-enum-varnames %q names value %d", n, numbers[i])
+		}
 	}
 
 	typeName, err := typeNameFor(schemaName, s)
@@ -200,7 +375,7 @@ func enumFor(schemaName string, ref *openapi3.SchemaRef) (enum, bool, error) {
 		}
 		constFor[v] = typeName + codegen.UppercaseFirstCharacter(codegen.SchemaNameToTypeName(k))
 	}
-	e := enum{typeName: typeName, names: names}
+	e := enum{schemaName: schemaName, description: s.Description, typeName: typeName, names: names, values: numbers}
 	for i, v := range values {
 		c, ok := constFor[v]
 		if !ok {
@@ -214,6 +389,23 @@ func enumFor(schemaName string, ref *openapi3.SchemaRef) (enum, bool, error) {
 		return enum{}, false, errors.New("enum values must be unique")
 	}
 	return e, true, nil
+}
+
+// integer returns an enum value as the loader decodes it (float64 from
+// JSON or YAML, or an integer type) as an int64.
+func integer(v any) (int64, bool) {
+	switch n := v.(type) {
+	case float64:
+		if n != math.Trunc(n) || n < math.MinInt64 || n >= math.MaxInt64 {
+			return 0, false
+		}
+		return int64(n), true
+	case int:
+		return int64(n), true
+	case int64:
+		return n, true
+	}
+	return 0, false
 }
 
 // modelIdents returns the top-level type and constant names that
