@@ -10,7 +10,7 @@ OAPI_CODEGEN := go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen
 # Pinned and run from the module proxy, outside the SDK's own go.mod.
 GOLANGCI_LINT := go run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 
-.PHONY: generate check-generated test lint cover
+.PHONY: generate check-generated test lint cover contract contract-prism spec-diff reconcile apidiff provenance
 
 generate:
 	@if grep -n '^output:' api/codegen/*.yaml >&2; then \
@@ -53,3 +53,51 @@ lint:
 cover:
 	go test -coverprofile=coverage.out ./...
 	go tool cover -func=coverage.out | tail -1
+
+# The contract check against your tenant: every ICONECT_* variable of the
+# README's "Running the contract check against your tenant" must be set
+# (-tenant refuses to fall back to the fake). Reports go to CONTRACT_REPORT_DIR.
+CONTRACT_REPORT_DIR ?= contract-report
+contract:
+	go run ./internal/contract/cmd/contract -tenant -report-dir $(CONTRACT_REPORT_DIR)
+
+# The contract check's second validator: the scenario's JSON operations
+# through Stoplight Prism (pinned in internal/contract/prism) in front of the
+# fake tenant, then the tests showing Prism catches an altered spec. Needs
+# node and npm.
+contract-prism:
+	cd internal/contract/prism && npm ci --no-audit --no-fund
+	go run ./internal/contract/cmd/contract -prism internal/contract/prism/node_modules/.bin/prism \
+		-report-dir $(CONTRACT_REPORT_DIR)/prism
+	go test -count=1 -run 'TestPrism' ./internal/contract/
+
+# What changed in api/openapi.yaml since BASE (a git revision, e.g. v0.1.0 or
+# origin/main, or a file): oasdiff's breaking changes, failing on errors not
+# listed in api/oasdiff-ignore.txt, then the changelog. oasdiff runs with go
+# run at a pinned version, outside go.mod.
+BASE ?=
+spec-diff:
+	@if [ -z "$(BASE)" ]; then echo 'usage: make spec-diff BASE=<git revision or file>' >&2; exit 2; fi
+	go run ./internal/cmd/specdiff -base '$(BASE)'
+
+# Compares the vendor's own OpenAPI file (JSON or YAML) with api/openapi.yaml;
+# WRITE=1 also rewrites the spec, the catalogue and api/VERSION.yaml from it.
+# RECONCILE_FLAGS passes more, e.g. -strip-prefix /api or -keep-ours-only.
+VENDOR ?=
+RECONCILE_FLAGS ?=
+reconcile:
+	@if [ -z "$(VENDOR)" ]; then echo 'usage: make reconcile VENDOR=<vendor spec file> [WRITE=1]' >&2; exit 2; fi
+	go run ./internal/cmd/reconcile -vendor '$(VENDOR)' $(if $(WRITE),-write) $(RECONCILE_FLAGS)
+
+# Rewrites api/VERSION.yaml's hashes and generator version after a reviewed
+# change of the spec, api/codegen, genenums/genops or oapi-codegen
+# (api/version_test.go fails until then).
+provenance:
+	go test -count=1 ./api/ -run TestProvenance -update-provenance
+
+# The Go API changes of gen/ and pkg/... between BASE and the working tree
+# (or NEW), to choose the next version: scripts/apidiff.sh.
+NEW ?=
+apidiff:
+	@if [ -z "$(BASE)" ]; then echo 'usage: make apidiff BASE=<git revision> [NEW=<git revision>]' >&2; exit 2; fi
+	scripts/apidiff.sh '$(BASE)' $(if $(NEW),'$(NEW)')

@@ -889,8 +889,11 @@ type FolderRequest struct {
 
 	// FolderSettings How a folder is shown.
 	FolderSettings *FolderSettings `json:"folder_settings,omitempty"`
-	Name           *string         `json:"name,omitempty"`
-	ParentID       *int64          `json:"parent_id,omitempty"`
+
+	// ID Sent in the docs' examples; the folder is the one the URL names (ignored on create).
+	ID       *int64  `json:"id,omitempty"`
+	Name     *string `json:"name,omitempty"`
+	ParentID *int64  `json:"parent_id,omitempty"`
 }
 
 // FolderSettings How a folder is shown.

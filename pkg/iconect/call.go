@@ -39,7 +39,8 @@ type call struct {
 	op     string
 	cfg    callConfig
 	method string
-	url    *url.URL // redacted only when an error needs it
+	url    *url.URL    // redacted only when an error needs it
+	header http.Header // of the last answer
 }
 
 type callKey struct{}
@@ -68,6 +69,9 @@ func do[R genResponse](c *Client, ctx context.Context, op string, opts []CallOpt
 	}
 	if s := res.StatusCode(); s < 200 || s > 299 {
 		e := &Error{StatusCode: s, OperationID: op, Method: cl.method, URL: redactURL(cl.url)}
+		if d, ok := retryAfter(cl.header); ok {
+			e.RetryAfter = d
+		}
 		body := res.Bytes()
 		if len(body) > maxErrorBody {
 			body = body[:maxErrorBody]
@@ -170,6 +174,7 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 		delay, again := cl.cfg.retry.RetryDelay(Attempt{OperationID: cl.op, Number: n, StatusCode: status,
 			Header: header, Err: err, Written: written, Replayable: replayable})
 		if !again {
+			cl.header = header
 			if res != nil {
 				res.Body = &cancelBody{ReadCloser: res.Body, cancel: cancel}
 			} else {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Error is a non-2xx answer of the iCONECT API. Every method returns one
@@ -21,7 +22,13 @@ type Error struct {
 	URL string
 	// Body is the start of the answer's body (at most 1 MiB).
 	Body []byte
+	// RetryAfter is the answer's Retry-After (429, 503), 0 when absent.
+	RetryAfter time.Duration
 }
+
+// RetryAfterDelay reports the wait the server asked for, for callers that
+// retry on their own (the chunked uploader does).
+func (e *Error) RetryAfterDelay() (time.Duration, bool) { return e.RetryAfter, e.RetryAfter > 0 }
 
 func (e *Error) Error() string {
 	msg := e.Message

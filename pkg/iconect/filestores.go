@@ -1,18 +1,17 @@
 package iconect
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
+	"net/url"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/iconect-go/iconect-go/gen"
+	"github.com/iconect-go/iconect-go/pkg/chunkupload"
 )
 
 // FileStoresService reads a project's file stores and uploads files to
@@ -79,42 +78,87 @@ func (s *FileStoresService) Items(ctx context.Context, projectID int64, recordID
 	return deref(res.JSON200), nil
 }
 
-// UploadOptions configures an upload.
+// UploadOptions configures an upload. The zero value (or nil) sends a file
+// of up to 16 MiB in one request and a larger one in chunks of 8 MiB,
+// each retried up to 4 times.
 type UploadOptions struct {
 	// ContentType is the file's media type (default
 	// application/octet-stream).
 	ContentType string
+
+	// ChunkSize is the length of each chunk but the last (default
+	// chunkupload.DefaultChunkSize, 8 MiB; at least chunkupload.MinChunkSize).
+	ChunkSize int64
+	// Threshold is the largest file sent in one request (default
+	// chunkupload.DefaultThreshold, 16 MiB; negative: always in chunks).
+	Threshold int64
+	// MaxRetries is the number of retries of each chunk (default
+	// chunkupload.DefaultMaxRetries; negative: none). A chunk is retried
+	// after a lost answer, 408, 429 and 5xx, never after another 4xx.
+	MaxRetries int
+	// BackoffBase and BackoffMax shape the wait between a chunk's
+	// attempts (default 500 ms doubling up to 8 s, with jitter).
+	BackoffBase, BackoffMax time.Duration
+	// ChunkTimeout bounds each attempt at one chunk (default
+	// chunkupload.DefaultChunkTimeout; negative: none).
+	ChunkTimeout time.Duration
+	// Progress is called after each chunk that arrived.
+	Progress func(chunkupload.Progress)
+	// Resume continues a failed upload from the state its error carries
+	// (chunkupload.StateOf), in this process or another: r must then be
+	// an io.ReaderAt (an *os.File) holding the same file.
+	Resume *chunkupload.UploadState
+	// UnknownSize says what to do when the size is -1: spool the reader to
+	// a temporary file in SpoolDir (the default), or refuse.
+	UnknownSize chunkupload.UnknownSizePolicy
+	SpoolDir    string
 }
 
 // Upload stores a file in a file store at path, its path in the store
 // ("imports/people.csv": directories are kept; what a delimited import's
-// InputFile names). The file is streamed from r, never held in memory:
-// size is its length in bytes (sent as the Content-Length, and r must
-// hold that many), or -1 when unknown (sent chunked). A file at the same
-// path is replaced.
-//
-// The file goes in one request; such an upload is not repeated after it
-// may have reached the server, since r cannot be read twice.
+// InputFile names). A file at the same path is replaced. See UploadFile,
+// which also returns the file's SHA-256.
 func (s *FileStoresService) Upload(ctx context.Context, projectID, storeID int64, path string, r io.Reader, size int64, opts *UploadOptions, co ...CallOption) error {
+	_, err := s.UploadFile(ctx, projectID, storeID, path, r, size, opts, co...)
+	return err
+}
+
+// UploadFile stores a file in a file store at path (see Upload) and
+// returns its size, SHA-256 and how it was sent.
+//
+// size is the file's length in bytes, or -1 when unknown (the reader is
+// then spooled to a temporary file first, unless opts say to refuse). A
+// file up to opts.Threshold goes in one request, a larger one in chunks
+// (chunkupload). When r is an io.ReaderAt (an *os.File, a bytes.Reader)
+// each request reads it directly and a failed one is re-read; a plain
+// io.Reader is held one request at a time in memory. A reader shorter or
+// longer than size is an error, and the file is then never completed on
+// the server.
+//
+// A failure after chunks were sent is a *chunkupload.Error wrapping the
+// cause (an *Error for an API answer): chunkupload.StateOf gives the
+// state that UploadOptions.Resume continues from.
+func (s *FileStoresService) UploadFile(ctx context.Context, projectID, storeID int64, path string, r io.Reader, size int64, opts *UploadOptions, co ...CallOption) (*chunkupload.Result, error) {
 	const op = "uploadFileStoreFile"
 	if err := positive(op, "project ID", projectID); err != nil {
-		return err
+		return nil, err
 	}
 	if err := positive(op, "file store ID", storeID); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkStorePath(op, path); err != nil {
-		return err
+		return nil, err
 	}
-	b, err := newUploadBody(op, path, r, size, opts)
-	if err != nil {
-		return err
-	}
-	params := &gen.UploadFileStoreFileParams{ChunkIndex: Ptr(int32(1)), ChunkCount: Ptr(int32(1))}
-	_, err = do(s.c, ctx, op, b.options(co), func(ctx context.Context) (*gen.UploadFileStoreFileResponse, error) {
-		return s.c.api.UploadFileStoreFileWithBodyWithResponse(ctx, projectID, storeID, params, b.contentType, b.body)
-	})
-	return b.result(op, err)
+	t := &uploadTarget{c: s.c, op: op, name: path, co: co,
+		key: fmt.Sprintf("%s %s project=%d store=%d path=%s", op, s.c.redactedBase(), projectID, storeID, strings.ReplaceAll(path, `\`, "/")),
+		send: func(ctx context.Context, index, count int32, contentType string, body io.Reader, co []CallOption) error {
+			params := &gen.UploadFileStoreFileParams{ChunkIndex: &index, ChunkCount: &count}
+			_, err := do(s.c, ctx, op, co, func(ctx context.Context) (*gen.UploadFileStoreFileResponse, error) {
+				return s.c.api.UploadFileStoreFileWithBodyWithResponse(ctx, projectID, storeID, params, contentType, body)
+			})
+			return err
+		}}
+	return upload(ctx, t, r, size, opts)
 }
 
 // named finds a project's file store by name.
@@ -153,118 +197,86 @@ func checkStorePath(op, path string) error {
 	return nil
 }
 
-// uploadBody is a multipart/form-data body with the file in the part named
-// file: the framing is made up front, the file streamed between it.
-type uploadBody struct {
+// uploadTarget is a chunkupload.Target for one file of one of the two
+// upload operations: send makes the request of one chunk.
+type uploadTarget struct {
+	c           *Client
+	op, key     string
+	name        string // the multipart file name: the store path or the native file's name
 	contentType string
-	body        io.Reader
-	length      int64 // -1 when unknown
-	src         *exactReader
+	co          []CallOption
+	send        func(ctx context.Context, index, count int32, contentType string, body io.Reader, co []CallOption) error
 }
 
-func newUploadBody(op, filename string, r io.Reader, size int64, opts *UploadOptions) (*uploadBody, error) {
-	if r == nil {
-		return nil, invalid(op, "no file to upload (a nil reader)")
-	}
-	if size < -1 {
-		return nil, invalid(op, "the size must be 0 or more, or -1 when unknown, not %d", size)
-	}
-	ct := "application/octet-stream"
-	if opts != nil && opts.ContentType != "" {
-		ct = opts.ContentType
-	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", multipart.FileContentDisposition("file", filename))
-	h.Set("Content-Type", ct)
-	if _, err := mw.CreatePart(h); err != nil {
-		return nil, fmt.Errorf("iconect: %s: %w", op, err)
-	}
-	head := bytes.Clone(buf.Bytes())
-	buf.Reset()
-	if err := mw.Close(); err != nil {
-		return nil, fmt.Errorf("iconect: %s: %w", op, err)
-	}
-	tail := bytes.Clone(buf.Bytes())
-	src := &exactReader{r: r, size: size}
-	b := &uploadBody{
-		contentType: mw.FormDataContentType(),
-		body:        io.MultiReader(bytes.NewReader(head), src, bytes.NewReader(tail)),
-		length:      -1,
-		src:         src,
-	}
-	if size >= 0 {
-		b.length = int64(len(head)) + size + int64(len(tail))
-	}
-	return b, nil
-}
+func (t *uploadTarget) Key() string { return t.key }
 
-// options adds to co an editor setting the request's Content-Length (-1,
-// unknown, when the size is).
-func (b *uploadBody) options(co []CallOption) []CallOption {
-	return append(co[:len(co):len(co)], WithCallEditor(func(req *http.Request) error {
-		req.ContentLength = b.length
+// SendChunk sends one chunk as a multipart body of known length, through
+// the SDK's call path (its errors, logging and middleware). The body
+// cannot be replayed, so the client's retry policy sends it again only if
+// it never left; chunkupload retries the chunk with a fresh body.
+func (t *uploadTarget) SendChunk(ctx context.Context, ch chunkupload.Chunk) error {
+	body, ct, length, err := chunkupload.Multipart("file", t.name, t.contentType, ch.Data, ch.Size)
+	if err != nil {
+		return err
+	}
+	co := append(t.co[:len(t.co):len(t.co)], WithCallEditor(func(req *http.Request) error {
+		req.ContentLength = length
 		return nil
 	}))
+	return t.send(ctx, ch.Index, ch.Count, ct, body, co)
 }
 
-// result prefers the reader's own failure to the transport's report of it.
-func (b *uploadBody) result(op string, err error) error {
-	if err == nil {
-		return nil
+// upload runs chunkupload with the options mapped and the SDK's retry
+// rule for chunks.
+func upload(ctx context.Context, t *uploadTarget, r io.Reader, size int64, opts *UploadOptions) (*chunkupload.Result, error) {
+	if r == nil {
+		return nil, invalid(t.op, "no file to upload (a nil reader)")
 	}
-	if srcErr := b.src.failure(); srcErr != nil {
-		return fmt.Errorf("iconect: %s: reading the file: %w", op, srcErr)
+	if size < -1 {
+		return nil, invalid(t.op, "the size must be 0 or more, or -1 when unknown, not %d", size)
 	}
-	return err
-}
-
-// exactReader reads size bytes of r (all of it when size is -1) and
-// remembers why it failed.
-type exactReader struct {
-	r    io.Reader
-	size int64
-	n    int64
-
-	mu  sync.Mutex
-	err error
-}
-
-var errShortFile = errors.New("the reader ended before the size given")
-
-func (e *exactReader) Read(p []byte) (int, error) {
-	if e.size >= 0 {
-		if e.n >= e.size {
-			return 0, io.EOF
+	o := UploadOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	t.contentType = o.ContentType
+	res, err := chunkupload.Upload(ctx, t, r, size, &chunkupload.Options{
+		ChunkSize: o.ChunkSize, Threshold: o.Threshold, MaxRetries: o.MaxRetries,
+		BackoffBase: o.BackoffBase, BackoffMax: o.BackoffMax, ChunkTimeout: o.ChunkTimeout,
+		Retryable: chunkRetryable, Progress: o.Progress, Resume: o.Resume,
+		UnknownSize: o.UnknownSize, SpoolDir: o.SpoolDir, AllowEmpty: true,
+	})
+	if err != nil {
+		var ae *Error
+		if errors.As(err, &ae) {
+			return nil, err // it names the operation already
 		}
-		if rest := e.size - e.n; int64(len(p)) > rest {
-			p = p[:rest]
-		}
+		return nil, fmt.Errorf("iconect: %s: %w", t.op, err)
 	}
-	n, err := e.r.Read(p)
-	e.n += int64(n)
-	switch {
-	case err == nil:
-	case errors.Is(err, io.EOF):
-		if e.size >= 0 && e.n < e.size {
-			err = fmt.Errorf("%w: %d of %d bytes", errShortFile, e.n, e.size)
-			e.fail(err)
-		}
-	default:
-		e.fail(err)
-	}
-	return n, err
+	return res, nil
 }
 
-func (e *exactReader) fail(err error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.err = err
+// chunkRetryable is the SDK's rule for sending a chunk again: a chunk is
+// safe to repeat (it replaces the earlier one), so any failure without an
+// answer is retried, and of the answers 408, 429 and 5xx.
+func chunkRetryable(err error) bool {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return false
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		s := e.StatusCode
+		return s == http.StatusRequestTimeout || s == http.StatusTooManyRequests || s >= 500
+	}
+	return true
 }
 
-func (e *exactReader) failure() error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.err
+// redactedBase is the API URL without credentials, for upload keys.
+func (c *Client) redactedBase() string {
+	u, err := url.Parse(c.baseURL)
+	if err != nil {
+		return ""
+	}
+	return redactURL(u)
 }

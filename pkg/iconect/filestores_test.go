@@ -3,6 +3,7 @@ package iconect
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"io"
 	"net/http"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
+
+	"github.com/iconect-go/iconect-go/pkg/chunkupload"
 )
 
 func TestFileStores(t *testing.T) {
@@ -68,14 +71,22 @@ func TestFileStoresUpload(t *testing.T) {
 	require.Len(t, lengths, 1)
 	assert.Greater(t, lengths[0], int64(len(content)), "the Content-Length is the whole multipart body")
 
-	// Unknown size: sent chunked.
-	require.NoError(t, c2.FileStores.Upload(ctx, pid, store, "unknown.bin", io.MultiReader(strings.NewReader("abc")), -1, nil))
+	// Unknown size: spooled to a temporary file, then sent with its length.
+	res, err := c2.FileStores.UploadFile(ctx, pid, store, "unknown.bin", io.MultiReader(strings.NewReader("abc")), -1, nil)
+	require.NoError(t, err)
 	got, _ = srv.StoredFile(pid, store, "unknown.bin")
 	assert.Equal(t, "abc", string(got))
-	assert.Equal(t, int64(-1), lengths[1])
+	assert.Greater(t, lengths[1], int64(3))
+	assert.Equal(t, sha256.Sum256([]byte("abc")), res.SHA256)
+	_, err = c2.FileStores.UploadFile(ctx, pid, store, "refused.bin", io.MultiReader(strings.NewReader("abc")), -1,
+		&UploadOptions{UnknownSize: chunkupload.RefuseUnknownSize})
+	assert.ErrorIs(t, err, chunkupload.ErrUnknownSize)
 
-	// Only size bytes are sent; an empty file is a file.
-	require.NoError(t, c.FileStores.Upload(ctx, pid, store, "cut.txt", strings.NewReader("abcdef"), 3, nil))
+	// A reader longer than size is refused (io.LimitReader or an
+	// io.SectionReader sends part of one); an empty file is a file.
+	err = c.FileStores.Upload(ctx, pid, store, "cut.txt", strings.NewReader("abcdef"), 3, nil)
+	assert.ErrorIs(t, err, chunkupload.ErrLongRead)
+	require.NoError(t, c.FileStores.Upload(ctx, pid, store, "cut.txt", io.LimitReader(strings.NewReader("abcdef"), 3), 3, nil))
 	got, _ = srv.StoredFile(pid, store, "cut.txt")
 	assert.Equal(t, "abc", string(got))
 	require.NoError(t, c.FileStores.Upload(ctx, pid, store, "empty.txt", bytes.NewReader(nil), 0, nil))
@@ -85,10 +96,12 @@ func TestFileStoresUpload(t *testing.T) {
 
 	// A reader shorter than size, or failing, is reported as such.
 	err = c.FileStores.Upload(ctx, pid, store, "short.txt", strings.NewReader("ab"), 10, nil)
-	assert.ErrorIs(t, err, errShortFile)
-	assert.ErrorContains(t, err, "reading the file")
+	assert.ErrorIs(t, err, chunkupload.ErrShortRead)
+	assert.ErrorContains(t, err, "uploadFileStoreFile")
 	boom := iotest.ErrReader(io.ErrClosedPipe)
 	err = c.FileStores.Upload(ctx, pid, store, "boom.txt", boom, -1, nil)
+	assert.ErrorIs(t, err, io.ErrClosedPipe)
+	err = c.FileStores.Upload(ctx, pid, store, "boom.txt", iotest.ErrReader(io.ErrClosedPipe), 10, nil)
 	assert.ErrorIs(t, err, io.ErrClosedPipe)
 	_, ok = srv.StoredFile(pid, store, "boom.txt")
 	assert.False(t, ok)
@@ -113,5 +126,7 @@ func TestFileStoresUpload(t *testing.T) {
 		err := c.FileStores.Upload(ctx, bad.pid, bad.store, bad.path, bad.r, bad.size, nil)
 		assert.True(t, IsValidation(err), "%+v: %v", bad, err)
 	}
+	_, err = c.FileStores.UploadFile(ctx, pid, store, "a", r, 1, &UploadOptions{ChunkSize: 1})
+	assert.ErrorIs(t, err, chunkupload.ErrOptions)
 	assert.Equal(t, before, srv.RequestCount("uploadFileStoreFile"), "nothing invalid is sent")
 }

@@ -2,10 +2,12 @@ package iconect
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 
 	"github.com/iconect-go/iconect-go/gen"
+	"github.com/iconect-go/iconect-go/pkg/chunkupload"
 )
 
 // NativeFilesService uploads and deletes records' native files (the
@@ -14,26 +16,35 @@ type NativeFilesService struct{ c *Client }
 
 // Upload stores a record's native file in a field (the project's native
 // file field: ProjectSettings' NATIVEFIELD), under name (a file name; a
-// directory in it is dropped by the API). The file is streamed from r:
-// size is its length, or -1 when unknown (see FileStoresService.Upload).
-// The record's field value becomes the file's name.
+// directory in it is dropped by the API). The record's field value becomes
+// the file's name. See UploadFile, which also returns the file's SHA-256.
 func (s *NativeFilesService) Upload(ctx context.Context, projectID, recordID, fieldID int64, name string, r io.Reader, size int64, opts *UploadOptions, co ...CallOption) error {
+	_, err := s.UploadFile(ctx, projectID, recordID, fieldID, name, r, size, opts, co...)
+	return err
+}
+
+// UploadFile stores a record's native file (see Upload) and returns its
+// size, SHA-256 and how it was sent. The file goes in one request or in
+// chunks, and a failed upload resumes, as FileStoresService.UploadFile
+// describes.
+func (s *NativeFilesService) UploadFile(ctx context.Context, projectID, recordID, fieldID int64, name string, r io.Reader, size int64, opts *UploadOptions, co ...CallOption) (*chunkupload.Result, error) {
 	const op = "uploadNativeFile"
 	if err := nativeIDs(op, projectID, recordID, fieldID); err != nil {
-		return err
+		return nil, err
 	}
 	if strings.TrimSpace(name) == "" || strings.ContainsRune(name, 0) {
-		return invalid(op, "the native file needs a name (not %q)", name)
+		return nil, invalid(op, "the native file needs a name (not %q)", name)
 	}
-	b, err := newUploadBody(op, name, r, size, opts)
-	if err != nil {
-		return err
-	}
-	params := &gen.UploadNativeFileParams{ChunkIndex: Ptr(int32(1)), ChunkCount: Ptr(int32(1))}
-	_, err = do(s.c, ctx, op, b.options(co), func(ctx context.Context) (*gen.UploadNativeFileResponse, error) {
-		return s.c.api.UploadNativeFileWithBodyWithResponse(ctx, projectID, recordID, fieldID, params, b.contentType, b.body)
-	})
-	return b.result(op, err)
+	t := &uploadTarget{c: s.c, op: op, name: name, co: co,
+		key: fmt.Sprintf("%s %s project=%d record=%d field=%d name=%s", op, s.c.redactedBase(), projectID, recordID, fieldID, name),
+		send: func(ctx context.Context, index, count int32, contentType string, body io.Reader, co []CallOption) error {
+			params := &gen.UploadNativeFileParams{ChunkIndex: &index, ChunkCount: &count}
+			_, err := do(s.c, ctx, op, co, func(ctx context.Context) (*gen.UploadNativeFileResponse, error) {
+				return s.c.api.UploadNativeFileWithBodyWithResponse(ctx, projectID, recordID, fieldID, params, contentType, body)
+			})
+			return err
+		}}
+	return upload(ctx, t, r, size, opts)
 }
 
 // Delete removes a record's native file from a field and clears the

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/iconect-go/iconect-go/pkg/chunkupload"
 )
 
 func TestNativeFiles(t *testing.T) {
@@ -44,7 +46,7 @@ func TestNativeFiles(t *testing.T) {
 	err = c.NativeFiles.Upload(ctx, pid, 999999, native, "a.pdf", strings.NewReader("x"), 1, nil)
 	assert.True(t, IsNotFound(err), "%v", err)
 	err = c.NativeFiles.Upload(ctx, pid, rid, native, "a.pdf", strings.NewReader("x"), 5, nil)
-	assert.ErrorIs(t, err, errShortFile)
+	assert.ErrorIs(t, err, chunkupload.ErrShortRead)
 	assert.True(t, IsNotFound(c.NativeFiles.Delete(ctx, pid, 999999, native)))
 
 	r := strings.NewReader("x")

@@ -178,3 +178,15 @@ func TestRecordWritesAfterALostAnswer(t *testing.T) {
 	assert.Equal(t, "changed", got.FieldData[title])
 	assert.Equal(t, *r.Version+1, *got.Version)
 }
+
+func TestErrorCarriesRetryAfter(t *testing.T) {
+	c, _ := newTest(t, []iconecttest.Option{iconecttest.WithFaults(iconecttest.Fault{Operation: "listProjects",
+		Kind: iconecttest.FaultRateLimit, RetryAfter: 2 * time.Second, Rate: 1})})
+	_, err := c.Projects.List(context.Background(), nil)
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.True(t, IsRateLimited(err))
+	d, ok := e.RetryAfterDelay()
+	assert.True(t, ok)
+	assert.Equal(t, 2*time.Second, d)
+}
