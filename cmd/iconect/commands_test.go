@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/iconect-go/iconect-go/internal/sandbox"
 	"github.com/iconect-go/iconect-go/pkg/auth"
 	"github.com/iconect-go/iconect-go/pkg/iconect"
 	"github.com/iconect-go/iconect-go/pkg/iconect/iconecttest"
@@ -583,7 +584,13 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"login", "--password"}, nil, "--password needs --username"},
 		{[]string{"login", "--password", "--username", "u", "--password-file", missing}, nil, "cannot read"},
 		{[]string{"demo", "--records", "0"}, nil, "--records must be from 1"},
-		{[]string{"sandbox", "--job-step", "0s"}, nil, "must be positive"},
+		{[]string{"sandbox", "--job-step", "0s"}, nil, "--job-step must be positive"},
+		{[]string{"sandbox", "--token-lifetime", "0s"}, nil, "--token-lifetime must be positive"},
+		{[]string{"sandbox", "--latency", "-1s"}, nil, "--latency must not be negative"},
+		{[]string{"sandbox", "--addr", "127.0.0.1:65535"}, nil, "give --identity-addr"},
+		{[]string{"sandbox", "--fault", "getJob:teapot"}, nil, `unknown fault kind "teapot"`},
+		{[]string{"sandbox", "-fault", "getjob:503"}, nil, `did you mean "getJob"`},
+		{[]string{"sandbox", "--seed-data", missing}, nil, "--seed-data: open"},
 	} {
 		saved := map[string]string{}
 		for k, v := range tc.env {
@@ -632,14 +639,19 @@ func TestSandbox(t *testing.T) {
 	var stderr bytes.Buffer
 	a := &app{stdin: strings.NewReader(""), stdout: pw, stderr: &stderr, getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
+	seed := filepath.Join(t.TempDir(), "seed.json")
+	if err := os.WriteFile(seed, []byte(`[{"name": "Acme", "fields": ["Custodian"], "records": [{"Custodian": "J. Smith"}]}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	go func() {
-		done <- run(ctx, a, []string{"sandbox", "--addr", "127.0.0.1:0", "--identity-addr", "127.0.0.1:0", "-o", "json"})
+		done <- run(ctx, a, []string{"sandbox", "--addr", "127.0.0.1:0", "-o", "json",
+			"--seed-data", seed, "--fault", "listProjects:404:@1", "--password-refresh=false", "--token-lifetime", "5m"})
 	}()
 	line, err := pr.line()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var info sandboxInfo
+	var info sandbox.Info
 	if err := json.Unmarshal([]byte(line), &info); err != nil || info.APIURL == "" || info.PublicClientID == "" {
 		t.Fatalf("banner %q: %v", line, err)
 	}
@@ -655,8 +667,15 @@ func TestSandbox(t *testing.T) {
 	if code := run(ctx, la, []string{"login"}); code != 0 {
 		t.Fatalf("login against the sandbox: %d %s", code, errb.String())
 	}
+	// --fault answers the first listProjects with a 404 (not retried).
 	stdout.Reset()
-	if code := run(ctx, la, []string{"projects", "list", "--type", "templates"}); code != 0 || !strings.Contains(stdout.String(), itoa(info.TemplateProjectID)) {
+	if code := run(ctx, la, []string{"projects", "list", "--type", "all"}); code != 1 || !strings.Contains(errb.String(), "404") {
+		t.Errorf("projects list with the injected fault: %d %q", code, errb.String())
+	}
+	// --seed-data made Acme.
+	stdout.Reset()
+	if code := run(ctx, la, []string{"projects", "list", "--type", "all"}); code != 0 ||
+		!strings.Contains(stdout.String(), itoa(info.TemplateProjectID)) || !strings.Contains(stdout.String(), "Acme") {
 		t.Errorf("projects list against the sandbox: %d %q", code, stdout.String())
 	}
 	cancel()

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iconect-go/iconect-go/internal/sandbox"
 	"github.com/iconect-go/iconect-go/pkg/auth"
 	"github.com/iconect-go/iconect-go/pkg/chunkupload"
 	"github.com/iconect-go/iconect-go/pkg/iconect"
@@ -38,7 +39,7 @@ lines elsewhere.`)
 	d := &demo{a: a, g: g, rows: *rows, quiet: g.json()}
 	d.prog = newProgress(a.stdout, a.stdoutTTY, d.quiet)
 	start := time.Now()
-	srv, err := startSandbox(iconecttest.WithJobStep(*step))
+	srv, err := sandbox.Start(iconecttest.WithJobStep(*step))
 	if err != nil {
 		return fmt.Errorf("cannot start the sandbox: %v", err)
 	}

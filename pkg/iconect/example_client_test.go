@@ -84,3 +84,30 @@ func ExampleTemplatesService_ListNativeImport() {
 	fmt.Println(*ts[0].Name)
 	// Output: Native Import Template
 }
+
+// A record's native file (the document itself) goes to the project's
+// native file field; large files are sent in chunks (see UploadOptions).
+func ExampleNativeFilesService_Upload() {
+	c, pid, _, stop := recordsExample()
+	defer stop()
+	ctx := context.Background()
+	set, err := c.Projects.Settings(ctx, pid)
+	if err != nil {
+		panic(err)
+	}
+	native := set.FieldAssociations["NATIVEFIELD"]
+	recs, err := c.Records.List(ctx, pid, &iconect.ListRecordsOptions{PageSize: 1})
+	if err != nil {
+		panic(err)
+	}
+	pdf := []byte("%PDF-1.7 a memo")
+	if err := c.NativeFiles.Upload(ctx, pid, *recs[0].ID, native, "memo.pdf", bytes.NewReader(pdf), int64(len(pdf)), nil); err != nil {
+		panic(err)
+	}
+	items, err := c.FileStores.Items(ctx, pid, []int64{*recs[0].ID})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(*items[0].Filename, items[0].FileSize)
+	// Output: memo.pdf 15
+}

@@ -1,4 +1,4 @@
-package main
+package sandbox
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ import (
 type faultFlag struct {
 	specs  []string
 	faults []iconecttest.Fault
-	known  map[string]bool // the spec's operationIds
+	known  map[string]bool // the spec's operationIds; nil: read on the first Set
 }
 
 func (f *faultFlag) String() string {
@@ -26,6 +26,9 @@ func (f *faultFlag) String() string {
 }
 
 func (f *faultFlag) Set(spec string) error {
+	if f.known == nil {
+		f.known = operationIDs()
+	}
 	fault, err := parseFault(spec, f.known)
 	if err != nil {
 		return err
@@ -48,7 +51,7 @@ func operationIDs() map[string]bool {
 	return ids
 }
 
-// parseFault reads operation:kind[:when] (see usageText). known lists the
+// parseFault reads operation:kind[:when] (see Help). known lists the
 // operationIds the operation may name; "*" means every operation.
 func parseFault(spec string, known map[string]bool) (iconecttest.Fault, error) {
 	parts := strings.Split(spec, ":")
