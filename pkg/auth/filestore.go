@@ -47,6 +47,9 @@ type fileToken struct {
 	TokenType    string    `json:"token_type,omitempty"`
 	RefreshToken string    `json:"refresh_token,omitempty"`
 	Expiry       time.Time `json:"expiry,omitzero"` // RFC 3339
+	// ExpiresIn is the lifetime the provider gave the token (seconds): the
+	// token source uses it to pace refreshes of short-lived tokens.
+	ExpiresIn int64 `json:"expires_in,omitempty"`
 }
 
 // Load reads the token file. It returns ErrNoToken when the file does not
@@ -80,6 +83,7 @@ func (s *FileStore) Load(ctx context.Context) (*oauth2.Token, error) {
 		TokenType:    ft.TokenType,
 		RefreshToken: ft.RefreshToken,
 		Expiry:       ft.Expiry,
+		ExpiresIn:    ft.ExpiresIn,
 	}, nil
 }
 
@@ -99,6 +103,7 @@ func (s *FileStore) Save(ctx context.Context, tok *oauth2.Token) (err error) {
 		TokenType:    tok.TokenType,
 		RefreshToken: tok.RefreshToken,
 		Expiry:       tok.Expiry,
+		ExpiresIn:    tok.ExpiresIn,
 	})
 	if err != nil {
 		return errors.New("auth: encoding token failed") // never the token itself

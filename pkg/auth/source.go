@@ -263,25 +263,32 @@ func (s *TokenSource) publish(tok *oauth2.Token) {
 	s.cur.Store(&cached{tok: tok, refreshAt: s.refreshAt(tok)})
 }
 
-// refreshAt is when tok is due: skew before expiry, but never sooner than
-// half its remaining life, so a provider issuing short tokens does not
-// cause a refresh on every call.
-func (s *TokenSource) refreshAt(tok *oauth2.Token) time.Time {
+// refreshAt is when tok is due: the skew before expiry, but never more
+// than half its lifetime, so a provider issuing tokens shorter than twice
+// the skew does not cause a refresh on every call. Without a known lifetime
+// (ExpiresIn) its remaining life stands in.
+func (s *TokenSource) refreshAt(tok *oauth2.Token) time.Time { return s.due(tok, true) }
+
+// fresh reports whether a stored token can be used as is: it has an access
+// token and is not yet due. A token of unknown lifetime must be more than
+// the whole skew from expiry.
+func (s *TokenSource) fresh(tok *oauth2.Token) bool {
+	return tok.AccessToken != "" && s.now().Before(s.due(tok, false))
+}
+
+func (s *TokenSource) due(tok *oauth2.Token, guessLife bool) time.Time {
 	if tok.Expiry.IsZero() {
 		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	now := s.now()
+	life := time.Duration(tok.ExpiresIn) * time.Second
+	if life <= 0 && guessLife {
+		life = tok.Expiry.Sub(s.now())
+	}
 	skew := s.skew
-	if half := tok.Expiry.Sub(now) / 2; half < skew {
-		skew = half
+	if life > 0 && life/2 < skew {
+		skew = life / 2
 	}
 	return tok.Expiry.Add(-skew)
-}
-
-// fresh reports whether a stored token can be used as is: it has an access
-// token that is more than the skew from expiry.
-func (s *TokenSource) fresh(tok *oauth2.Token) bool {
-	return tok.AccessToken != "" && (tok.Expiry.IsZero() || s.now().Add(s.skew).Before(tok.Expiry))
 }
 
 func (s *TokenSource) load(ctx context.Context) (*oauth2.Token, error) {

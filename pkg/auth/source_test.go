@@ -755,3 +755,25 @@ func TestRefreshStaleFailedToken(t *testing.T) {
 	sameToken(t, cur, tok)
 	assert.Equal(t, 0, e.srv.TokenRequests("refresh_token"))
 }
+
+// Tokens that live less than twice the skew: a second holder takes the
+// first's token from the store instead of refreshing again (the lifetime
+// is kept in the store, so it knows the token is not yet due).
+func TestShortLivedTokenHandOver(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, iconecttest.WithTokenLifetime(time.Minute)) // skew is 60 s: half the life applies
+	cfg := e.config()
+	path := filepath.Join(t.TempDir(), "token.json")
+	require.NoError(t, auth.NewFileStore(path).Save(context.Background(), e.signIn(cfg)))
+	a, b := e.source(cfg, auth.NewFileStore(path)), e.source(cfg, auth.NewFileStore(path))
+
+	mustToken(t, a)
+	mustToken(t, b)
+	assert.Equal(t, 0, e.srv.TokenRequests("refresh_token"), "a fresh one-minute token is used as is")
+
+	e.clock.Advance(35 * time.Second) // past half its life: due
+	ta := mustToken(t, a)
+	tb := mustToken(t, b)
+	assert.Equal(t, 1, e.srv.TokenRequests("refresh_token"), "b takes a's refreshed token from the store")
+	equalSecret(t, ta.AccessToken, tb.AccessToken)
+}
