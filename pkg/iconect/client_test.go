@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/iconect-go/iconect-go/api"
+	"github.com/iconect-go/iconect-go/pkg/iconect/iconecttest"
 )
 
 // operationMethods maps every operation of the spec to the method serving
@@ -117,4 +118,26 @@ func TestErrorRedactsTheURL(t *testing.T) {
 	assert.NotContains(t, e.Error(), "planted-secret")
 	assert.Contains(t, e.URL, "access_token=REDACTED")
 	assert.NotEmpty(t, e.Message)
+}
+
+// A tenant serving the API below a prefix (https://host/api): the base URL
+// given to NewClient keeps it, with or without a trailing slash.
+func TestBasePath(t *testing.T) {
+	for _, suffix := range []string{"", "/"} {
+		c, srv := newTest(t, []iconecttest.Option{iconecttest.WithBasePath("/api/v1")})
+		require.True(t, strings.HasSuffix(srv.URL, "/api/v1"), srv.URL)
+		c2, err := NewClient(srv.URL+suffix, WithTokenSource(c.source), WithRetryPolicy(NoRetry))
+		require.NoError(t, err)
+		pid := newProject(t, c2, srv)
+		_, err = c2.Projects.Settings(context.Background(), pid)
+		require.NoError(t, err)
+		_, err = c2.Projects.Settings(context.Background(), 999999)
+		assert.True(t, IsNotFound(err), "a missing object, not a missing route: %v", err)
+	}
+	srv := iconecttest.NewServer(iconecttest.WithBasePath("api"))
+	defer srv.Close()
+	res, err := http.Get(strings.TrimSuffix(srv.URL, "/api") + "/projects")
+	require.NoError(t, err)
+	_ = res.Body.Close()
+	assert.Equal(t, http.StatusNotFound, res.StatusCode, "outside the prefix is an unknown route")
 }

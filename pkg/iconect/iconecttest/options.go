@@ -2,6 +2,7 @@ package iconecttest
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -22,6 +23,7 @@ type config struct {
 	logger          *slog.Logger
 	jobStep         time.Duration
 	uploadTTL       time.Duration
+	basePath        string
 	apiAddr         string // listen.go
 	identityAddr    string // listen.go
 }
@@ -43,6 +45,13 @@ func WithTokenLifetime(d time.Duration) Option { return func(c *config) { c.toke
 
 // WithClock runs the fake on clock (a *FakeClock in tests that move time).
 func WithClock(clock Clock) Option { return func(c *config) { c.clock = clock } }
+
+// WithBasePath serves the API below a path prefix (e.g. "/api"), as many
+// deployments do: Server.URL then ends with it, and a request outside it is
+// an unknown route.
+func WithBasePath(prefix string) Option {
+	return func(c *config) { c.basePath = "/" + strings.Trim(prefix, "/") }
+}
 
 // WithLatency delays every API answer by d (real time).
 func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }

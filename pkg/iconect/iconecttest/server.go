@@ -125,6 +125,9 @@ func NewServer(opts ...Option) *Server {
 	}()
 	s.idp = startServer(cfg.identityAddr, http.HandlerFunc(s.serveIdentity))
 	s.URL = s.api.URL
+	if cfg.basePath != "/" {
+		s.URL += cfg.basePath
+	}
 	s.IdentityURL = s.idp.URL
 	return s
 }
@@ -181,6 +184,10 @@ const userKey ctxKey = 0
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.latency > 0 {
 		time.Sleep(s.cfg.latency)
+	}
+	if r = s.stripBasePath(r); r == nil {
+		w.WriteHeader(http.StatusNotFound)
+		return
 	}
 	route, params, allowed, err := s.val.Route(r.Method, r.URL.Path, func(id string) bool { return s.cfg.without[id] })
 	switch {
@@ -279,4 +286,21 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Write(b []byte) (int, error) {
 	w.wrote = true
 	return w.ResponseWriter.Write(b)
+}
+
+// stripBasePath returns r with WithBasePath's prefix taken off its path, or
+// nil for a path outside the prefix.
+func (s *Server) stripBasePath(r *http.Request) *http.Request {
+	prefix := s.cfg.basePath
+	if prefix == "" || prefix == "/" {
+		return r
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, prefix)
+	if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
+		return nil
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = rest
+	r2.URL.RawPath = ""
+	return r2
 }
