@@ -46,6 +46,7 @@ test:
 
 lint:
 	go vet ./...
+	@go mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	@unformatted=$$(find . -type f -name '*.go' -not -path './gen/*' -not -path './.git/*' -exec gofmt -l {} +) && \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed in:"; echo "$$unformatted"; exit 1; fi
 	$(GOLANGCI_LINT) run ./...
