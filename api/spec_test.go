@@ -171,8 +171,13 @@ func TestOperationConventions(t *testing.T) {
 	}
 }
 
+// Examples are checked as strictly as a standard validator checks them:
+// kin-openapi honours `nullable` on an untyped schema, which OpenAPI 3.0.3
+// ignores, so such a `nullable` is dropped first (TestNullableHasType forbids
+// it anyway), and formats are checked too.
 func TestExamplesMatchSchemas(t *testing.T) {
 	doc := loadSpec(t)
+	strictNullable(doc)
 
 	// check validates one example; where names it in a failure.
 	check := func(where string, schema *openapi3.SchemaRef, value any, opts ...openapi3.SchemaValidationOption) {
@@ -180,7 +185,7 @@ func TestExamplesMatchSchemas(t *testing.T) {
 		if !assert.NotNil(t, schema, "%s: example without a schema", where) || !assert.NotNil(t, schema.Value, "%s", where) {
 			return
 		}
-		opts = append(opts, openapi3.MultiErrors())
+		opts = append(opts, openapi3.MultiErrors(), openapi3.EnableFormatValidation())
 		assert.NoError(t, schema.Value.VisitJSON(value, opts...), where)
 	}
 	checkExamples := func(where string, schema *openapi3.SchemaRef, example any, examples openapi3.Examples, opts ...openapi3.SchemaValidationOption) {
@@ -227,6 +232,91 @@ func TestExamplesMatchSchemas(t *testing.T) {
 			}
 		}
 	}
+}
+
+// strictNullable applies OpenAPI 3.0.3's rule that `nullable` counts only
+// beside a `type`: it clears every other `nullable` in doc.
+func strictNullable(doc *openapi3.T) {
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(*openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if s.Type == nil || len(*s.Type) == 0 {
+			s.Nullable = false
+		}
+		for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, r := range list {
+				walk(r)
+			}
+		}
+		for _, r := range s.Properties {
+			walk(r)
+		}
+		walk(s.Items)
+		walk(s.Not)
+		walk(s.AdditionalProperties.Schema)
+	}
+	for _, s := range doc.Components.Schemas {
+		walk(s)
+	}
+	walkContent := func(c openapi3.Content) {
+		for _, m := range c {
+			walk(m.Schema)
+		}
+	}
+	for _, o := range operations(doc) {
+		for _, p := range o.parameters() {
+			walk(p.Schema)
+			walkContent(p.Content)
+		}
+		if rb := o.op.RequestBody; rb != nil && rb.Value != nil {
+			walkContent(rb.Value.Content)
+		}
+		for _, r := range o.op.Responses.Map() {
+			if r.Value != nil {
+				walkContent(r.Value.Content)
+			}
+		}
+	}
+}
+
+// OpenAPI 3.0.3 ignores `nullable` without a sibling `type` (null is then
+// refused), while kin-openapi honours it: such a schema means one thing to
+// the fake and the contract check and another to every standard tool. The
+// raw YAML is walked, so inline schemas count too.
+func TestNullableHasType(t *testing.T) {
+	var root yaml.Node
+	require.NoError(t, yaml.Unmarshal(api.Spec, &root))
+	var bad []string
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		switch n.Kind {
+		case yaml.DocumentNode, yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, fmt.Sprintf("%s/%d", path, i))
+			}
+		case yaml.MappingNode:
+			var nullable, typed bool
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				switch n.Content[i].Value {
+				case "nullable":
+					nullable = true
+				case "type":
+					typed = true
+				}
+				walk(n.Content[i+1], path+"/"+n.Content[i].Value)
+			}
+			if nullable && !typed {
+				bad = append(bad, fmt.Sprintf("%s (line %d)", path, n.Line))
+			}
+		}
+	}
+	walk(&root, "")
+	assert.Empty(t, bad, "nullable without a sibling type (give the type, or move nullable onto a typed anyOf branch)")
 }
 
 func TestIntegerEnumsHaveVarnames(t *testing.T) {
