@@ -5576,7 +5576,7 @@ func NewGetRecordRequest(server string, projectID ProjectID, recordID int64, par
 
 		if params.FieldIds != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "field_ids", params.FieldIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "field_ids", params.FieldIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

@@ -8,6 +8,15 @@ type Operation struct {
 	Method string // HTTP method, upper case
 	Path   string // path template relative to the server URL, e.g. /projects/{project_id}
 	Tag    string // the spec's tag (the service group), or ""
+	// ArrayQuery holds the array query parameters and the wire form the
+	// spec gives each, sorted by name.
+	ArrayQuery []ArrayParam
+}
+
+// ArrayParam is an array query parameter.
+type ArrayParam struct {
+	Name  string
+	Comma bool // one key, comma separated (name=1,2); otherwise repeated keys (name=1&name=2)
 }
 
 // Operations holds every operation of the API by operationId.
@@ -41,7 +50,7 @@ var Operations = map[string]Operation{
 	"getJob":                    {ID: "getJob", Method: "GET", Path: "/projects/{project_id}/jobs/{job_id}", Tag: "Jobs"},
 	"getPanel":                  {ID: "getPanel", Method: "GET", Path: "/projects/{project_id}/panels/{panel_id}", Tag: "Panels"},
 	"getProjectSettings":        {ID: "getProjectSettings", Method: "GET", Path: "/projects/{project_id}/settings", Tag: "Projects"},
-	"getRecord":                 {ID: "getRecord", Method: "GET", Path: "/projects/{project_id}/records/{record_id}", Tag: "Records"},
+	"getRecord":                 {ID: "getRecord", Method: "GET", Path: "/projects/{project_id}/records/{record_id}", Tag: "Records", ArrayQuery: []ArrayParam{{Name: "field_ids", Comma: true}}},
 	"listAssignedBatches":       {ID: "listAssignedBatches", Method: "POST", Path: "/projects/{project_id}/batches/assigned", Tag: "Batches"},
 	"listBatchSets":             {ID: "listBatchSets", Method: "GET", Path: "/projects/{project_id}/batchsets", Tag: "BatchSets"},
 	"listCompletedBatches":      {ID: "listCompletedBatches", Method: "POST", Path: "/projects/{project_id}/batches/completed", Tag: "Batches"},
@@ -49,11 +58,11 @@ var Operations = map[string]Operation{
 	"listFileStores":            {ID: "listFileStores", Method: "GET", Path: "/projects/{project_id}/filestores", Tag: "FileStores"},
 	"listFolderRecords":         {ID: "listFolderRecords", Method: "GET", Path: "/projects/{project_id}/panels/{panel_id}/folders/{folder_id}/records", Tag: "Folders"},
 	"listFolders":               {ID: "listFolders", Method: "GET", Path: "/projects/{project_id}/panels/{panel_id}/folders", Tag: "Folders"},
-	"listJobs":                  {ID: "listJobs", Method: "GET", Path: "/projects/{project_id}/jobs", Tag: "Jobs"},
+	"listJobs":                  {ID: "listJobs", Method: "GET", Path: "/projects/{project_id}/jobs", Tag: "Jobs", ArrayQuery: []ArrayParam{{Name: "types", Comma: false}}},
 	"listNativeImportTemplates": {ID: "listNativeImportTemplates", Method: "GET", Path: "/projects/{project_id}/templates/{type}", Tag: "Templates"},
 	"listPanels":                {ID: "listPanels", Method: "GET", Path: "/projects/{project_id}/panels", Tag: "Panels"},
 	"listProjects":              {ID: "listProjects", Method: "GET", Path: "/projects", Tag: "Projects"},
-	"listRecords":               {ID: "listRecords", Method: "GET", Path: "/projects/{project_id}/records", Tag: "Records"},
+	"listRecords":               {ID: "listRecords", Method: "GET", Path: "/projects/{project_id}/records", Tag: "Records", ArrayQuery: []ArrayParam{{Name: "field_ids", Comma: false}, {Name: "record_ids", Comma: false}}},
 	"listUnassignedBatches":     {ID: "listUnassignedBatches", Method: "POST", Path: "/projects/{project_id}/batches/unassigned", Tag: "Batches"},
 	"removeFolderRecords":       {ID: "removeFolderRecords", Method: "DELETE", Path: "/projects/{project_id}/panels/{panel_id}/folders/{folder_id}/records", Tag: "Folders"},
 	"startJob":                  {ID: "startJob", Method: "PUT", Path: "/projects/{project_id}/jobs/{job_id}/start", Tag: "Jobs"},

@@ -2198,7 +2198,7 @@ func (siw *ServerInterfaceWrapper) GetRecord(w http.ResponseWriter, r *http.Requ
 
 	// ------------- Optional query parameter "field_ids" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "field_ids", r.URL.Query(), &params.FieldIds, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "field_ids", r.URL.Query(), &params.FieldIds, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {

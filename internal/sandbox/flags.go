@@ -46,6 +46,7 @@ type Flags struct {
 	seedData           string
 	passwordRefresh    bool
 	loginForm          bool
+	arrayForm          string
 }
 
 // Register defines -addr, -identity-addr, -token-lifetime, -latency,
@@ -62,6 +63,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.seedData, "seed-data", "", "create the projects in this JSON `file` at start (see above)")
 	fs.BoolVar(&f.passwordRefresh, "password-refresh", true, "the password grant also issues a refresh token")
 	fs.BoolVar(&f.loginForm, "login-form", false, "/openid/authorize shows a login form instead of approving the user at once")
+	fs.StringVar(&f.arrayForm, "array-form", "spec", "how array query parameters are read: `spec`, repeated (ids=1&ids=2) or comma (ids=1,2)")
 }
 
 // Options checks the parsed flags and returns the server's options. Its
@@ -103,6 +105,12 @@ func (f *Flags) Options() ([]iconecttest.Option, error) {
 	if f.loginForm {
 		opts = append(opts, iconecttest.WithLoginForm())
 	}
+	form, ok := map[string]iconecttest.ArrayForm{"spec": iconecttest.ArrayFormSpec, "repeated": iconecttest.ArrayFormRepeated,
+		"comma": iconecttest.ArrayFormComma}[f.arrayForm]
+	if !ok {
+		return nil, fmt.Errorf("%sarray-form must be spec, repeated or comma, not %q", dash, f.arrayForm)
+	}
+	opts = append(opts, iconecttest.WithArrayForm(form))
 	if f.seedData != "" {
 		projects, err := loadSeedData(f.seedData)
 		if err != nil {

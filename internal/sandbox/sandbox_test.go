@@ -124,6 +124,7 @@ func TestOptionsErrors(t *testing.T) {
 		{"--", []string{"--token-lifetime", "-1m"}, "--token-lifetime must be positive, not -1m0s"},
 		{"", []string{"-latency", "-1s"}, "-latency must not be negative, not -1s"},
 		{"", []string{"-job-step", "0s"}, "-job-step must be positive, not 0s"},
+		{"--", []string{"--array-form", "pipes"}, "--array-form must be spec, repeated or comma, not \"pipes\""},
 		{"", []string{"-seed-data", filepath.Join(dir, "missing.json")}, "-seed-data: open"},
 	} {
 		_, err := parse(t, tc.prefix, tc.args...).Options()
@@ -153,5 +154,29 @@ func TestStartCannotListen(t *testing.T) {
 			s.Close()
 		}
 		t.Errorf("Start on a taken address: %v, want the listen error", err)
+	}
+}
+
+// -array-form reaches the server: a comma-reading sandbox refuses repeated keys.
+func TestArrayFormFlag(t *testing.T) {
+	opts, err := parse(t, "-", "-addr", "127.0.0.1:0", "-array-form", "comma").Options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/projects/1/jobs?types=50006&types=50007", nil)
+	req.Header.Set("Authorization", "Bearer "+s.AccessToken())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "comma separated") {
+		t.Errorf("repeated keys to a comma-reading sandbox: %d %s, want 400 naming the form", res.StatusCode, body)
 	}
 }

@@ -104,6 +104,7 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 		cl = &call{op: "unknown", cfg: callConfig{retry: c.retry, timeout: c.timeout}}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
+	c.writeArrays(cl.op, req)
 	for _, editors := range [2][]RequestEditor{c.editors, cl.cfg.editors} {
 		for _, e := range editors {
 			if err := e(req); err != nil {

@@ -50,6 +50,7 @@ type Client struct {
 	log        *slog.Logger
 	middleware []Middleware
 	editors    []RequestEditor
+	arrayForms map[string]map[string]ArrayForm // operationId → parameter → form (WithArrayForm)
 }
 
 // Middleware wraps every attempt of every call: it may read or change the

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -57,7 +58,16 @@ func run(args []string) error {
 	return os.WriteFile(*out, src, 0o644)
 }
 
-type operation struct{ id, method, path, tag string }
+type operation struct {
+	id, method, path, tag string
+	arrays                []arrayParam
+}
+
+// arrayParam is an array query parameter and its wire form.
+type arrayParam struct {
+	name  string
+	comma bool // style form, explode false: name=1,2
+}
 
 // operations returns every operation of the spec by operationId. Each needs
 // a unique operationId and at most one tag.
@@ -86,10 +96,36 @@ func operations(spec []byte) (map[string]operation, error) {
 			if len(op.Tags) == 1 {
 				o.tag = op.Tags[0]
 			}
+			arrays, err := arrayQuery(where+" ("+op.OperationID+")", append(item.Parameters, op.Parameters...))
+			if err != nil {
+				return nil, err
+			}
+			o.arrays = arrays
 			ops[op.OperationID] = o
 		}
 	}
 	return ops, nil
+}
+
+// arrayQuery lists the array query parameters of an operation, sorted by
+// name, with the wire form their style and explode give. Only form style is
+// supported: the generated client writes no other for a query.
+func arrayQuery(where string, params openapi3.Parameters) ([]arrayParam, error) {
+	var out []arrayParam
+	for _, ref := range params {
+		p := ref.Value
+		if p == nil || p.In != openapi3.ParameterInQuery || p.Schema == nil || p.Schema.Value == nil ||
+			!p.Schema.Value.Type.Is(openapi3.TypeArray) {
+			continue
+		}
+		if p.Style != "" && p.Style != openapi3.SerializationForm {
+			return nil, fmt.Errorf("%s: array query parameter %s has style %s, want form", where, p.Name, p.Style)
+		}
+		explode := p.Explode == nil || *p.Explode // form explodes by default
+		out = append(out, arrayParam{name: p.Name, comma: !explode})
+	}
+	slices.SortFunc(out, func(a, b arrayParam) int { return strings.Compare(a.name, b.name) })
+	return out, nil
 }
 
 // generate renders the gofmt'ed operation table of spec in package pkg,
@@ -108,6 +144,15 @@ type Operation struct {
 	Method string // HTTP method, upper case
 	Path   string // path template relative to the server URL, e.g. /projects/{project_id}
 	Tag    string // the spec's tag (the service group), or ""
+	// ArrayQuery holds the array query parameters and the wire form the
+	// spec gives each, sorted by name.
+	ArrayQuery []ArrayParam
+}
+
+// ArrayParam is an array query parameter.
+type ArrayParam struct {
+	Name  string
+	Comma bool // one key, comma separated (name=1,2); otherwise repeated keys (name=1&name=2)
 }
 
 // Operations holds every operation of the API by operationId.
@@ -115,8 +160,16 @@ var Operations = map[string]Operation{
 `)
 	for _, id := range slices.Sorted(maps.Keys(ops)) {
 		o := ops[id]
-		fmt.Fprintf(&b, "\t%s: {ID: %s, Method: %s, Path: %s, Tag: %s},\n",
-			strconv.Quote(id), strconv.Quote(o.id), strconv.Quote(o.method), strconv.Quote(o.path), strconv.Quote(o.tag))
+		arrays := ""
+		if len(o.arrays) > 0 {
+			var parts []string
+			for _, a := range o.arrays {
+				parts = append(parts, fmt.Sprintf("{Name: %s, Comma: %t}", strconv.Quote(a.name), a.comma))
+			}
+			arrays = ", ArrayQuery: []ArrayParam{" + strings.Join(parts, ", ") + "}"
+		}
+		fmt.Fprintf(&b, "\t%s: {ID: %s, Method: %s, Path: %s, Tag: %s%s},\n",
+			strconv.Quote(id), strconv.Quote(o.id), strconv.Quote(o.method), strconv.Quote(o.path), strconv.Quote(o.tag), arrays)
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())

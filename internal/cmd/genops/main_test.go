@@ -112,3 +112,28 @@ func TestRealSpec(t *testing.T) {
 		assert.True(t, strings.HasPrefix(o.path, "/"), id)
 	}
 }
+
+// Array query parameters carry their wire form: form style explodes unless
+// explode: false says otherwise; another style is refused.
+func TestGenerateArrayQuery(t *testing.T) {
+	spec := `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /records:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: ids, in: query, schema: {type: array, items: {type: integer}}}
+        - {name: fields, in: query, style: form, explode: false, schema: {type: array, items: {type: integer}}}
+        - {name: page, in: query, schema: {type: integer}}
+      responses: {'200': {description: ok}}
+`
+	src, err := generate([]byte(spec), "gen")
+	require.NoError(t, err)
+	assert.Contains(t, string(src), `ArrayQuery: []ArrayParam{{Name: "fields", Comma: true}, {Name: "ids", Comma: false}}`)
+
+	_, err = generate([]byte(strings.Replace(spec, "style: form, explode: false", "style: pipeDelimited", 1)), "gen")
+	require.ErrorContains(t, err, "listThings")
+	assert.ErrorContains(t, err, "fields has style pipeDelimited")
+}

@@ -24,8 +24,9 @@ type config struct {
 	jobStep         time.Duration
 	uploadTTL       time.Duration
 	basePath        string
-	apiAddr         string // listen.go
-	identityAddr    string // listen.go
+	arrayForm       ArrayForm // arrayform.go
+	apiAddr         string    // listen.go
+	identityAddr    string    // listen.go
 }
 
 func defaultConfig() config {

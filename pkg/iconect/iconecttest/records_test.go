@@ -130,7 +130,7 @@ func TestCreateAndGetRecord(t *testing.T) {
 	one := decode[recWire](t, b)
 	assert.Equal(t, got[0], one, "a single record object")
 
-	code, b = call(t, s, "GET", fmt.Sprintf("%s/%d?field_ids=%s&field_ids=999999", recPath(pid), got[1].ID, f["Body"]), nil)
+	code, b = call(t, s, "GET", fmt.Sprintf("%s/%d?field_ids=%s,999999", recPath(pid), got[1].ID, f["Body"]), nil) // comma separated, as the spec says
 	require.Equal(t, http.StatusOK, code, "%s", b)
 	assert.Equal(t, map[string]any{f["Body"]: 42.5}, decode[recWire](t, b).FieldData, "only the fields asked for")
 

@@ -223,6 +223,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = r.WithContext(context.WithValue(r.Context(), userKey, c))
+	if err := s.readArrays(route.OperationID, r); err != nil {
+		status = http.StatusBadRequest
+		writeError(w, err)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := s.val.ValidateRequest(r.Context(), r, route, params); err != nil {
 		var ve *ValidationError
