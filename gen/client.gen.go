@@ -92,7 +92,7 @@ type ClientInterface interface {
 
 	// CreateClientWithBody Client - Create
 	//
-	// Creates a Client. The example code shows the structure of the object (see example).
+	// Creates a client; the example shows the structure of the body.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -101,7 +101,7 @@ type ClientInterface interface {
 
 	// CreateClient Client - Create
 	//
-	// Creates a Client. The example code shows the structure of the object (see example).
+	// Creates a client; the example shows the structure of the body.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -110,9 +110,9 @@ type ClientInterface interface {
 
 	// UpdateClientWithBody Client - Update
 	//
-	// Updates the properties of a Client. This structure is similar to the post (create) request. The URL needs to include the id of the Client that you want to update.
-	// If the operation is successful, the return object will include the id of the updated client and the parameters passed in the request.
-	// Note: This action can also be achieved using the /activate and /deactivate endpoints.
+	// Changes a client's properties. The body has the same shape as createClient's; the client changed is the one whose id is in the URL.
+	// On success the answer holds the client's id together with the values sent.
+	// A client's state can be changed with the /activate and /deactivate endpoints as well.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -121,9 +121,9 @@ type ClientInterface interface {
 
 	// UpdateClient Client - Update
 	//
-	// Updates the properties of a Client. This structure is similar to the post (create) request. The URL needs to include the id of the Client that you want to update.
-	// If the operation is successful, the return object will include the id of the updated client and the parameters passed in the request.
-	// Note: This action can also be achieved using the /activate and /deactivate endpoints.
+	// Changes a client's properties. The body has the same shape as createClient's; the client changed is the one whose id is in the URL.
+	// On success the answer holds the client's id together with the values sent.
+	// A client's state can be changed with the /activate and /deactivate endpoints as well.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -133,7 +133,7 @@ type ClientInterface interface {
 	// ActivateClient Client - Activate
 	//
 	// Activates a Client (sets its state to Active, 0).
-	// The updateClient description says its state change "can also be achieved using the /activate and /deactivate endpoints"; this operation is not documented otherwise.
+	// Only mentioned in passing: the updateClient docs name /activate and /deactivate as another way to change a client's state, and nothing else documents this operation.
 	//
 	// Corresponds with PUT /clients/{client_id}/activate (the `ActivateClient` operationId).
 	ActivateClient(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -148,16 +148,16 @@ type ClientInterface interface {
 
 	// ListProjects Project - List
 	//
-	// Retrieves a list of projects. The type query parameter can be used to retrive the list of templates and both projects and templates (see below).
+	// Lists projects. With the type query parameter the list holds templates instead, or projects and templates together (see DatabaseFilter).
 	//
 	// Corresponds with GET /projects (the `ListProjects` operationId).
 	ListProjects(ctx context.Context, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateProjectWithBody Project - Create
 	//
-	// Creates a new project.
-	// If the operation is successful, the return object will include the id of the newly created Project together with the parameters passed in the request. If no state is provided the Project will be created as Active (0).
-	// To create a new project using a template the project_template_id should be provided and specifies the template project that will be used to create the new project.
+	// Creates a project.
+	// On success the answer holds the new project's id along with the values sent. A project created without a state is Active (0).
+	// To base the new project on a template project, give that template's ID in project_template_id.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -166,9 +166,9 @@ type ClientInterface interface {
 
 	// CreateProject Project - Create
 	//
-	// Creates a new project.
-	// If the operation is successful, the return object will include the id of the newly created Project together with the parameters passed in the request. If no state is provided the Project will be created as Active (0).
-	// To create a new project using a template the project_template_id should be provided and specifies the template project that will be used to create the new project.
+	// Creates a project.
+	// On success the answer holds the new project's id along with the values sent. A project created without a state is Active (0).
+	// To base the new project on a template project, give that template's ID in project_template_id.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -177,8 +177,8 @@ type ClientInterface interface {
 
 	// UpdateProjectWithBody Project - Update
 	//
-	// Updates a project name and description.
-	// If the operation is successful, the return object will include the name and description of the updated Project.
+	// Changes a project's name and description.
+	// On success the answer carries the project's new name and description.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -187,8 +187,8 @@ type ClientInterface interface {
 
 	// UpdateProject Project - Update
 	//
-	// Updates a project name and description.
-	// If the operation is successful, the return object will include the name and description of the updated Project.
+	// Changes a project's name and description.
+	// On success the answer carries the project's new name and description.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -204,8 +204,8 @@ type ClientInterface interface {
 
 	// DeleteBatchesWithBody Batches - Delete
 	//
-	// Deletes one or more batches from the project.
-	// Provide a list of batch_ids to delete. All specified batch IDs must be greater than 0.
+	// Removes one or more batches from a project.
+	// The body lists the batch_ids, each of which must be 1 or more.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -214,8 +214,8 @@ type ClientInterface interface {
 
 	// DeleteBatches Batches - Delete
 	//
-	// Deletes one or more batches from the project.
-	// Provide a list of batch_ids to delete. All specified batch IDs must be greater than 0.
+	// Removes one or more batches from a project.
+	// The body lists the batch_ids, each of which must be 1 or more.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -224,11 +224,10 @@ type ClientInterface interface {
 
 	// CreateBatchesWithBody Batches - Create
 	//
-	// Creates new batches in the project using the specified batch parameters.
-	// The batch object defines the batch creation settings, including type, size, prefix, and sorting options.
-	// Arbitrary batch type (5) requires either record_ids or view_id (mutually exclusive).
-	// All other batch types use standard batching rules and do not accept record_ids or view_id.
-	// Returns the result of the batch creation.
+	// Creates batches in a project from the settings in batch (type, size, prefix, sort order and the rest).
+	// Type 5 (arbitrary) takes its records from exactly one of record_ids and view_id, which are mutually exclusive.
+	// Any other type batches by the usual rules and accepts neither record_ids nor view_id.
+	// The answer tells how the creation went.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -237,11 +236,10 @@ type ClientInterface interface {
 
 	// CreateBatches Batches - Create
 	//
-	// Creates new batches in the project using the specified batch parameters.
-	// The batch object defines the batch creation settings, including type, size, prefix, and sorting options.
-	// Arbitrary batch type (5) requires either record_ids or view_id (mutually exclusive).
-	// All other batch types use standard batching rules and do not accept record_ids or view_id.
-	// Returns the result of the batch creation.
+	// Creates batches in a project from the settings in batch (type, size, prefix, sort order and the rest).
+	// Type 5 (arbitrary) takes its records from exactly one of record_ids and view_id, which are mutually exclusive.
+	// Any other type batches by the usual rules and accepts neither record_ids nor view_id.
+	// The answer tells how the creation went.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -250,9 +248,9 @@ type ClientInterface interface {
 
 	// UpdateBatchesWithBody Batches - Update
 	//
-	// Updates properties of one or more existing batches in the project.
-	// Provide the batch_ids to update along with the new values for status_folder_id and/or notes.
-	// Set a field to null to leave it unchanged.
+	// Changes one or more batches of a project.
+	// The body names the batch_ids and gives a new status_folder_id, new notes, or both.
+	// A property sent as null keeps its current value.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -261,9 +259,9 @@ type ClientInterface interface {
 
 	// UpdateBatches Batches - Update
 	//
-	// Updates properties of one or more existing batches in the project.
-	// Provide the batch_ids to update along with the new values for status_folder_id and/or notes.
-	// Set a field to null to leave it unchanged.
+	// Changes one or more batches of a project.
+	// The body names the batch_ids and gives a new status_folder_id, new notes, or both.
+	// A property sent as null keeps its current value.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -272,8 +270,8 @@ type ClientInterface interface {
 
 	// AssignBatchesWithBody Batches - Assign
 	//
-	// Assigns one or more batches to a specified user in the project.
-	// Provide the user_id of the target user and a list of batch_ids to assign.
+	// Gives one or more of the project's batches to a user.
+	// The body names the user (user_id) and the batches (batch_ids).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -282,8 +280,8 @@ type ClientInterface interface {
 
 	// AssignBatches Batches - Assign
 	//
-	// Assigns one or more batches to a specified user in the project.
-	// Provide the user_id of the target user and a list of batch_ids to assign.
+	// Gives one or more of the project's batches to a user.
+	// The body names the user (user_id) and the batches (batch_ids).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -292,10 +290,9 @@ type ClientInterface interface {
 
 	// ListAssignedBatchesWithBody Batches - List Assigned
 	//
-	// Retrieves the list of batches that are currently assigned to users in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that are assigned to a user now.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -304,10 +301,9 @@ type ClientInterface interface {
 
 	// ListAssignedBatches Batches - List Assigned
 	//
-	// Retrieves the list of batches that are currently assigned to users in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that are assigned to a user now.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -316,9 +312,9 @@ type ClientInterface interface {
 
 	// CheckInBatchWithBody Batches - Check In
 	//
-	// Checks in a batch by updating its status and optionally moving it to a different batch set.
-	// Provide the batch_id, the desired batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE),
-	// and an optional target_batch_set_id to move the batch to a different batch set.
+	// Checks a batch in: sets its status and, if asked, moves it to another batch set.
+	// The body gives batch_id, the new batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE)
+	// and, only to move the batch, target_batch_set_id.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -327,9 +323,9 @@ type ClientInterface interface {
 
 	// CheckInBatch Batches - Check In
 	//
-	// Checks in a batch by updating its status and optionally moving it to a different batch set.
-	// Provide the batch_id, the desired batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE),
-	// and an optional target_batch_set_id to move the batch to a different batch set.
+	// Checks a batch in: sets its status and, if asked, moves it to another batch set.
+	// The body gives batch_id, the new batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE)
+	// and, only to move the batch, target_batch_set_id.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -338,10 +334,9 @@ type ClientInterface interface {
 
 	// ListCompletedBatchesWithBody Batches - List Completed
 	//
-	// Retrieves the list of batches that have been completed in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that are complete.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -350,10 +345,9 @@ type ClientInterface interface {
 
 	// ListCompletedBatches Batches - List Completed
 	//
-	// Retrieves the list of batches that have been completed in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that are complete.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -362,8 +356,8 @@ type ClientInterface interface {
 
 	// UnassignBatchesWithBody Batches - Unassign
 	//
-	// Removes the user assignment from one or more batches in the project.
-	// Provide a list of batch_ids to unassign. The batches will be moved back to the unassigned pool.
+	// Takes one or more of the project's batches away from their users.
+	// The body lists the batch_ids; those batches go back to the pool of unassigned batches.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -372,8 +366,8 @@ type ClientInterface interface {
 
 	// UnassignBatches Batches - Unassign
 	//
-	// Removes the user assignment from one or more batches in the project.
-	// Provide a list of batch_ids to unassign. The batches will be moved back to the unassigned pool.
+	// Takes one or more of the project's batches away from their users.
+	// The body lists the batch_ids; those batches go back to the pool of unassigned batches.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -382,10 +376,9 @@ type ClientInterface interface {
 
 	// ListUnassignedBatchesWithBody Batches - List Unassigned
 	//
-	// Retrieves the list of batches that are not currently assigned to any user in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that no user holds at present.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -394,10 +387,9 @@ type ClientInterface interface {
 
 	// ListUnassignedBatches Batches - List Unassigned
 	//
-	// Retrieves the list of batches that are not currently assigned to any user in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that no user holds at present.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -406,17 +398,17 @@ type ClientInterface interface {
 
 	// ListBatchSets Batch Set - List
 	//
-	// Retrieves all batch sets for the specified project.
-	// Returns a list of batch set objects, each containing the set ID, name, description, and validity status.
+	// Lists every batch set of a project.
+	// Each entry gives the set's ID, name and description and whether it is valid.
 	//
 	// Corresponds with GET /projects/{project_id}/batchsets (the `ListBatchSets` operationId).
 	ListBatchSets(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateBatchSetWithBody Batch Set - Create
 	//
-	// Creates a new batch set in the specified project.
-	// Provide a name (required), description, and optional data field.
-	// Returns the newly created batch set object.
+	// Adds a batch set to a project.
+	// The body gives its name (required) and, if wanted, a description and data.
+	// The answer is the batch set created.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -425,9 +417,9 @@ type ClientInterface interface {
 
 	// CreateBatchSet Batch Set - Create
 	//
-	// Creates a new batch set in the specified project.
-	// Provide a name (required), description, and optional data field.
-	// Returns the newly created batch set object.
+	// Adds a batch set to a project.
+	// The body gives its name (required) and, if wanted, a description and data.
+	// The answer is the batch set created.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -436,25 +428,25 @@ type ClientInterface interface {
 
 	// DeleteBatchSet Batch Set - Delete
 	//
-	// Deletes a batch set from the specified project.
-	// Provide the set_id of the batch set to delete. Returns 204 No Content on success.
+	// Removes a batch set, named by set_id, from a project.
+	// A successful call answers 204 No Content.
 	//
 	// Corresponds with DELETE /projects/{project_id}/batchsets/{set_id} (the `DeleteBatchSet` operationId).
 	DeleteBatchSet(ctx context.Context, projectID ProjectID, setID int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetBatchSet Batch Set - Get
 	//
-	// Retrieves a single batch set by its ID for the specified project.
-	// Returns the batch set object if found, or a 404 response if no batch set exists with the given ID.
+	// Returns one batch set of a project, chosen by its ID.
+	// The answer is 404 when the project has no batch set with that ID.
 	//
 	// Corresponds with GET /projects/{project_id}/batchsets/{set_id} (the `GetBatchSet` operationId).
 	GetBatchSet(ctx context.Context, projectID ProjectID, setID int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateBatchSetWithBody Batch Set - Update
 	//
-	// Updates an existing batch set in the specified project.
-	// Provide the updated name (required), description, and optional data field.
-	// Returns the updated batch set object.
+	// Changes a batch set of a project.
+	// The body gives the new name (required) and, if wanted, a description and data.
+	// The answer is the batch set as changed.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -463,9 +455,9 @@ type ClientInterface interface {
 
 	// UpdateBatchSet Batch Set - Update
 	//
-	// Updates an existing batch set in the specified project.
-	// Provide the updated name (required), description, and optional data field.
-	// Returns the updated batch set object.
+	// Changes a batch set of a project.
+	// The body gives the new name (required) and, if wanted, a description and data.
+	// The answer is the batch set as changed.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -482,14 +474,14 @@ type ClientInterface interface {
 
 	// ListFields Field - List
 	//
-	// Retrieves the list of all fields in a project.
+	// Lists every field of a project.
 	//
 	// Corresponds with GET /projects/{project_id}/fields (the `ListFields` operationId).
 	ListFields(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFieldsWithBody Field - Create
 	//
-	// Creates fields for a project. You can add more than one field using this process. See example. Returns the objects created.
+	// Creates one or more fields of a project in one call (the body is an array; see the example) and answers with the fields created.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -498,7 +490,7 @@ type ClientInterface interface {
 
 	// CreateFields Field - Create
 	//
-	// Creates fields for a project. You can add more than one field using this process. See example. Returns the objects created.
+	// Creates one or more fields of a project in one call (the body is an array; see the example) and answers with the fields created.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -507,14 +499,14 @@ type ClientInterface interface {
 
 	// GetField Field - Get
 	//
-	// Retrieves the Field by ID.
+	// Returns one field, chosen by its ID.
 	//
 	// Corresponds with GET /projects/{project_id}/fields/{field_id} (the `GetField` operationId).
 	GetField(ctx context.Context, projectID ProjectID, fieldID int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateFieldWithBody Field - Update
 	//
-	// Updates a field. The object submitted to the endpoint should follow the format specified. Returns the updated field.
+	// Changes a field. The body must have the FieldRequest shape; the answer is the field as changed.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -523,7 +515,7 @@ type ClientInterface interface {
 
 	// UpdateField Field - Update
 	//
-	// Updates a field. The object submitted to the endpoint should follow the format specified. Returns the updated field.
+	// Changes a field. The body must have the FieldRequest shape; the answer is the field as changed.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -532,14 +524,14 @@ type ClientInterface interface {
 
 	// ListFileStores File Store - List
 	//
-	// Retrieves the list of file stores in a project.
+	// Lists the file stores of a project.
 	//
 	// Corresponds with GET /projects/{project_id}/filestores (the `ListFileStores` operationId).
 	ListFileStores(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFileStoreItemsWithBody File Store - Get Items
 	//
-	// Retrieves the file store item metadata and bucket identifier by record ID.
+	// For each record ID given, returns the metadata of the record's file store item and its bucket identifier.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -548,7 +540,7 @@ type ClientInterface interface {
 
 	// GetFileStoreItems File Store - Get Items
 	//
-	// Retrieves the file store item metadata and bucket identifier by record ID.
+	// For each record ID given, returns the metadata of the record's file store item and its bucket identifier.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -557,15 +549,15 @@ type ClientInterface interface {
 
 	// GetFileStore File Store - Get
 	//
-	// Retrieves the file store by ID.
+	// Returns one file store, chosen by its ID.
 	//
 	// Corresponds with GET /projects/{project_id}/filestores/{filestore_id} (the `GetFileStore` operationId).
 	GetFileStore(ctx context.Context, projectID ProjectID, filestoreID FileStoreID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadFileStoreFileWithBody File Store - Upload File
 	//
-	// Upload a file directly to a File Store.
-	// You can upload a file using a single request or upload a large file using a series of requests. For large files, you can use the chunk_index and chunk_count parameters to upload each chunk in sequence. Because of the performance cost of resassembling the complete file on the server, it is recommended to upload files in one single chunk when possible.
+	// Puts a file straight into a file store.
+	// A file goes in one request or, when large, as a series of chunks sent in order and numbered by chunk_index and chunk_count. Putting a chunked file back together costs the server time, so the vendor advises one chunk whenever possible.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -574,16 +566,16 @@ type ClientInterface interface {
 
 	// ListJobs Job - List
 	//
-	// Retrieves the list of jobs in a project. You can retrieve three job types (the examples show four: 50006 mass action delete, 50007 delimited import, 50020 zip file extraction, 50035 native import).
+	// Lists the jobs of a project. The docs' text speaks of three job types, but their examples show four: 50006 mass action delete, 50007 delimited import, 50020 zip file extraction, 50035 native import.
 	//
 	// Corresponds with GET /projects/{project_id}/jobs (the `ListJobs` operationId).
 	ListJobs(ctx context.Context, projectID ProjectID, params *ListJobsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateJobWithBody Job - Create
 	//
-	// Creates a delete records, native import, delimited, or zip file extraction job.
-	// The details object needs be provided according to the type of job selected (see example).
-	// Returns the objects created.
+	// Creates a job of one of four kinds: deleting records, native import, delimited import or zip file extraction.
+	// The shape of details follows the job's type (see the example).
+	// The answer is the job created.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -592,9 +584,9 @@ type ClientInterface interface {
 
 	// CreateJob Job - Create
 	//
-	// Creates a delete records, native import, delimited, or zip file extraction job.
-	// The details object needs be provided according to the type of job selected (see example).
-	// Returns the objects created.
+	// Creates a job of one of four kinds: deleting records, native import, delimited import or zip file extraction.
+	// The shape of details follows the job's type (see the example).
+	// The answer is the job created.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -603,15 +595,15 @@ type ClientInterface interface {
 
 	// GetJob Job - Get
 	//
-	// Retrieves the job by ID.
+	// Returns one job, chosen by its ID.
 	//
 	// Corresponds with GET /projects/{project_id}/jobs/{job_id} (the `GetJob` operationId).
 	GetJob(ctx context.Context, projectID ProjectID, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateJobWithBody Job - Update
 	//
-	// Updates the name and description of a Job.
-	// Returns the job with the updated details.
+	// Changes a job's name and description.
+	// The answer is the job as changed.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -620,8 +612,8 @@ type ClientInterface interface {
 
 	// UpdateJob Job - Update
 	//
-	// Updates the name and description of a Job.
-	// Returns the job with the updated details.
+	// Changes a job's name and description.
+	// The answer is the job as changed.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -630,8 +622,8 @@ type ClientInterface interface {
 
 	// StartJobPostWithBody Job - Start (POST)
 	//
-	// Starts the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Starts a job (deleting records, delimited import or zip file extraction).
+	// The POST form of startJob; the docs accept either method.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -640,8 +632,8 @@ type ClientInterface interface {
 
 	// StartJobPost Job - Start (POST)
 	//
-	// Starts the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Starts a job (deleting records, delimited import or zip file extraction).
+	// The POST form of startJob; the docs accept either method.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -650,8 +642,8 @@ type ClientInterface interface {
 
 	// StartJobWithBody Job - Start
 	//
-	// Starts the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Starts a job (deleting records, delimited import or zip file extraction).
+	// The docs offer PUT and POST for this alike; startJobPost is the POST form.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -660,8 +652,8 @@ type ClientInterface interface {
 
 	// StartJob Job - Start
 	//
-	// Starts the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Starts a job (deleting records, delimited import or zip file extraction).
+	// The docs offer PUT and POST for this alike; startJobPost is the POST form.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -670,23 +662,23 @@ type ClientInterface interface {
 
 	// StopJobPost Job - Stop (POST)
 	//
-	// Stops the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Stops a job (deleting records, delimited import or zip file extraction).
+	// The POST form of stopJob; the docs accept either method.
 	//
 	// Corresponds with POST /projects/{project_id}/jobs/{job_id}/stop (the `StopJobPost` operationId).
 	StopJobPost(ctx context.Context, projectID ProjectID, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StopJob Job - Stop
 	//
-	// Stops the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Stops a job (deleting records, delimited import or zip file extraction).
+	// The docs offer PUT and POST for this alike; stopJobPost is the POST form.
 	//
 	// Corresponds with PUT /projects/{project_id}/jobs/{job_id}/stop (the `StopJob` operationId).
 	StopJob(ctx context.Context, projectID ProjectID, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPanels Panel - List
 	//
-	// Retrieves the list of all panels in a project.
+	// Lists every panel of a project.
 	//
 	// Corresponds with GET /projects/{project_id}/panels (the `ListPanels` operationId).
 	ListPanels(ctx context.Context, projectID ProjectID, params *ListPanelsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -711,14 +703,14 @@ type ClientInterface interface {
 
 	// GetPanel Panel - Get
 	//
-	// Retrieves a panel by its ID.
+	// Returns one panel, chosen by its ID.
 	//
 	// Corresponds with GET /projects/{project_id}/panels/{panel_id} (the `GetPanel` operationId).
 	GetPanel(ctx context.Context, projectID ProjectID, panelID int32, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdatePanelWithBody Panel - Update
 	//
-	// Updates the properties of a panel. A panel's type cannot be changed.
+	// Changes a panel's name, location or custom related settings; its type stays as it was created.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -727,7 +719,7 @@ type ClientInterface interface {
 
 	// UpdatePanel Panel - Update
 	//
-	// Updates the properties of a panel. A panel's type cannot be changed.
+	// Changes a panel's name, location or custom related settings; its type stays as it was created.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -736,15 +728,15 @@ type ClientInterface interface {
 
 	// ListFolders Folder - List
 	//
-	// Retrieves the folders in a panel. The immediate child folders will be returned.
-	// If you specify the parent_id, then the immediate children of the parent folder will be returned.
+	// Lists the folders of a panel one level deep: without parent_id the folders at the top of the panel,
+	// with parent_id the direct subfolders of that folder.
 	//
 	// Corresponds with GET /projects/{project_id}/panels/{panel_id}/folders (the `ListFolders` operationId).
 	ListFolders(ctx context.Context, projectID ProjectID, panelID FolderPanelID, params *ListFoldersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFolderWithBody Folder - Create
 	//
-	// Creates a Folder and returns the newly created object.
+	// Creates a folder and answers with it.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -753,7 +745,7 @@ type ClientInterface interface {
 
 	// CreateFolder Folder - Create
 	//
-	// Creates a Folder and returns the newly created object.
+	// Creates a folder and answers with it.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -769,14 +761,14 @@ type ClientInterface interface {
 
 	// GetFolder Folder - Get
 	//
-	// Retrieves the selected folder from the selected project.
+	// Returns one folder of a panel.
 	//
 	// Corresponds with GET /projects/{project_id}/panels/{panel_id}/folders/{folder_id} (the `GetFolder` operationId).
 	GetFolder(ctx context.Context, projectID int64, panelID int64, folderID int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateFolderWithBody Folder - Update
 	//
-	// Updates a folder.
+	// Changes a folder's name, description, parent or settings.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -785,7 +777,7 @@ type ClientInterface interface {
 
 	// UpdateFolder Folder - Update
 	//
-	// Updates a folder.
+	// Changes a folder's name, description, parent or settings.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -794,8 +786,8 @@ type ClientInterface interface {
 
 	// RemoveFolderRecordsWithBody Folder - Remove Records
 	//
-	// Removes records from a folder.
-	// Note that this action does not delete records from the project, it simply removes the association of the records from the specified folder.
+	// Takes records out of a folder.
+	// No record is deleted: the records stay in the project and only lose their link to the folder.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -804,8 +796,8 @@ type ClientInterface interface {
 
 	// RemoveFolderRecords Folder - Remove Records
 	//
-	// Removes records from a folder.
-	// Note that this action does not delete records from the project, it simply removes the association of the records from the specified folder.
+	// Takes records out of a folder.
+	// No record is deleted: the records stay in the project and only lose their link to the folder.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -814,15 +806,15 @@ type ClientInterface interface {
 
 	// ListFolderRecords Folder - Get Records
 	//
-	// Retrieves the records in a specific folder.
+	// Lists the records filed in a folder.
 	//
 	// Corresponds with GET /projects/{project_id}/panels/{panel_id}/folders/{folder_id}/records (the `ListFolderRecords` operationId).
 	ListFolderRecords(ctx context.Context, projectID ProjectID, panelID FolderPanelID, folderID FolderID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddFolderRecordsWithBody Folder - Add Records
 	//
-	// Adds existing records to a folder.
-	// Note that this action does not add records to the project, it simply creates the association of the records to the specified folder.
+	// Files existing records in a folder.
+	// No record is created: the call only links records already in the project to the folder.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -831,8 +823,8 @@ type ClientInterface interface {
 
 	// AddFolderRecords Folder - Add Records
 	//
-	// Adds existing records to a folder.
-	// Note that this action does not add records to the project, it simply creates the association of the records to the specified folder.
+	// Files existing records in a folder.
+	// No record is created: the call only links records already in the project to the folder.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -841,8 +833,7 @@ type ClientInterface interface {
 
 	// ListRecords Record - List
 	//
-	// Retrieves the records for a project. If no parameters are provided, the API will return 100 records.
-	// The returned object contains an array of records.
+	// Lists the records of a project a page at a time; the answer is an array of records. Called with no parameter at all, it answers with 100 records (so say the docs).
 	// Values longer than size_limit characters are cut to size_limit (100 by default): pass a larger size_limit to read whole values.
 	//
 	// Corresponds with GET /projects/{project_id}/records (the `ListRecords` operationId).
@@ -850,7 +841,7 @@ type ClientInterface interface {
 
 	// CreateRecordsWithBody Record - Create
 	//
-	// Creates new records in a project. When creating a new record, you can also provide the following parameters: hash_ids (the field IDs used to identify duplicates), filestore_id (an S3 file store holding the credentials for the bucket) and native_field_id (the native file field set up with that S3 file store).
+	// Adds records to a project. Besides the records, the body may carry hash_ids (the fields whose values identify duplicates), filestore_id (an S3 file store whose credentials open the bucket) and native_field_id (the native file field configured with that S3 file store).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -859,7 +850,7 @@ type ClientInterface interface {
 
 	// CreateRecords Record - Create
 	//
-	// Creates new records in a project. When creating a new record, you can also provide the following parameters: hash_ids (the field IDs used to identify duplicates), filestore_id (an S3 file store holding the credentials for the bucket) and native_field_id (the native file field set up with that S3 file store).
+	// Adds records to a project. Besides the records, the body may carry hash_ids (the fields whose values identify duplicates), filestore_id (an S3 file store whose credentials open the bucket) and native_field_id (the native file field configured with that S3 file store).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -868,8 +859,8 @@ type ClientInterface interface {
 
 	// UpdateRecordsWithBody Record - Update
 	//
-	// Updates a list of records. If any records could not be updated, other records are still updated and 200 OK is returned. The record_errors portion of the response will contain information on failed records.
-	// To update a record's native file with a file hosted in AWS S3, optionally include the filestore_id and native_field_id in the request body. This will add a reference to the native file field for an S3 Identifier.
+	// Changes a list of records. A record that cannot be changed does not hold back the others: they are still updated, the answer is 200 OK, and record_errors describes each record that failed.
+	// To point a record's native file at a file kept in AWS S3, add filestore_id and native_field_id to the body (both optional); the native file field then refers to the file by an S3 identifier.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -878,8 +869,8 @@ type ClientInterface interface {
 
 	// UpdateRecords Record - Update
 	//
-	// Updates a list of records. If any records could not be updated, other records are still updated and 200 OK is returned. The record_errors portion of the response will contain information on failed records.
-	// To update a record's native file with a file hosted in AWS S3, optionally include the filestore_id and native_field_id in the request body. This will add a reference to the native file field for an S3 Identifier.
+	// Changes a list of records. A record that cannot be changed does not hold back the others: they are still updated, the answer is 200 OK, and record_errors describes each record that failed.
+	// To point a record's native file at a file kept in AWS S3, add filestore_id and native_field_id to the body (both optional); the native file field then refers to the file by an S3 identifier.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -888,24 +879,24 @@ type ClientInterface interface {
 
 	// GetRecord Record - Get
 	//
-	// Retrieves the selected record from the selected project.
-	// The returned object contains an array with the requested record.
+	// Returns one record of a project.
+	// The docs' text calls the answer an array holding the record, while their example is a single record object (see x-iconect-guess).
 	//
 	// Corresponds with GET /projects/{project_id}/records/{record_id} (the `GetRecord` operationId).
 	GetRecord(ctx context.Context, projectID ProjectID, recordID int64, params *GetRecordParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteNativeFile Native File - Delete
 	//
-	// Deletes a native file from a record.
+	// Removes a record's native file.
 	//
 	// Corresponds with DELETE /projects/{project_id}/records/{record_id}/fields/{field_id}/native (the `DeleteNativeFile` operationId).
 	DeleteNativeFile(ctx context.Context, projectID ProjectID, recordID int64, fieldID int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadNativeFileWithBody Native File - Upload
 	//
-	// Uploads a native file to a record.
-	// This endpoint requires a Native File Upload File Store configured for the project.
-	// You can upload a file using a single request or upload a large file using a series of requests. For large files, you can use the chunk_index and chunk_count parameters to upload each chunk in sequence. Because of the performance cost of resassembling the complete file on the server, it is recommended to upload files in one single chunk when possible.
+	// Uploads a record's native file.
+	// The project needs a file store set up for native uploads (a Native File Upload File Store).
+	// A file goes in one request or, when large, as a series of chunks sent in order and numbered by chunk_index and chunk_count. Putting a chunked file back together costs the server time, so the vendor advises one chunk whenever possible.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -914,22 +905,22 @@ type ClientInterface interface {
 
 	// GetProjectSettings Project - Get Settings
 	//
-	// Retrieves the settings for the specified project.
-	// field_associations maps each role (FROM, TO, NATIVEFIELD, DOCUMENTID, ...; about 150 upper-case keys) to the ID of the field that plays it, 0 when none does.
+	// Returns a project's settings.
+	// field_associations maps each role (FROM, TO, NATIVEFIELD, DOCUMENTID, ...; 140 upper-case keys in the docs) to the ID of the field that plays it, 0 when none does.
 	//
 	// Corresponds with GET /projects/{project_id}/settings (the `GetProjectSettings` operationId).
 	GetProjectSettings(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNativeImportTemplates Template - List Native Import Templates
 	//
-	// Retrieves the list of all native import templates in a project.
+	// Lists every native import template of a project.
 	//
 	// Corresponds with GET /projects/{project_id}/templates/{type} (the `ListNativeImportTemplates` operationId).
 	ListNativeImportTemplates(ctx context.Context, projectID ProjectID, pType int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateViewWithBody View - Create
 	//
-	// Creates a new View using selected record IDs or a search query.
+	// Creates a view from either a set of record IDs or a search query.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -938,7 +929,7 @@ type ClientInterface interface {
 
 	// CreateView View - Create
 	//
-	// Creates a new View using selected record IDs or a search query.
+	// Creates a view from either a set of record IDs or a search query.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -948,7 +939,7 @@ type ClientInterface interface {
 
 // CreateClientWithBody Client - Create
 //
-// Creates a Client. The example code shows the structure of the object (see example).
+// Creates a client; the example shows the structure of the body.
 //
 // Takes any type of body and a specified content type.
 //
@@ -967,7 +958,7 @@ func (c *APIClient) CreateClientWithBody(ctx context.Context, contentType string
 
 // CreateClient Client - Create
 //
-// Creates a Client. The example code shows the structure of the object (see example).
+// Creates a client; the example shows the structure of the body.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -986,9 +977,9 @@ func (c *APIClient) CreateClient(ctx context.Context, body CreateClientJSONReque
 
 // UpdateClientWithBody Client - Update
 //
-// Updates the properties of a Client. This structure is similar to the post (create) request. The URL needs to include the id of the Client that you want to update.
-// If the operation is successful, the return object will include the id of the updated client and the parameters passed in the request.
-// Note: This action can also be achieved using the /activate and /deactivate endpoints.
+// Changes a client's properties. The body has the same shape as createClient's; the client changed is the one whose id is in the URL.
+// On success the answer holds the client's id together with the values sent.
+// A client's state can be changed with the /activate and /deactivate endpoints as well.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1007,9 +998,9 @@ func (c *APIClient) UpdateClientWithBody(ctx context.Context, clientID ClientID,
 
 // UpdateClient Client - Update
 //
-// Updates the properties of a Client. This structure is similar to the post (create) request. The URL needs to include the id of the Client that you want to update.
-// If the operation is successful, the return object will include the id of the updated client and the parameters passed in the request.
-// Note: This action can also be achieved using the /activate and /deactivate endpoints.
+// Changes a client's properties. The body has the same shape as createClient's; the client changed is the one whose id is in the URL.
+// On success the answer holds the client's id together with the values sent.
+// A client's state can be changed with the /activate and /deactivate endpoints as well.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1029,7 +1020,7 @@ func (c *APIClient) UpdateClient(ctx context.Context, clientID ClientID, body Up
 // ActivateClient Client - Activate
 //
 // Activates a Client (sets its state to Active, 0).
-// The updateClient description says its state change "can also be achieved using the /activate and /deactivate endpoints"; this operation is not documented otherwise.
+// Only mentioned in passing: the updateClient docs name /activate and /deactivate as another way to change a client's state, and nothing else documents this operation.
 //
 // Corresponds with PUT /clients/{client_id}/activate (the `ActivateClient` operationId).
 func (c *APIClient) ActivateClient(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1064,7 +1055,7 @@ func (c *APIClient) DeactivateClient(ctx context.Context, clientID ClientID, req
 
 // ListProjects Project - List
 //
-// Retrieves a list of projects. The type query parameter can be used to retrive the list of templates and both projects and templates (see below).
+// Lists projects. With the type query parameter the list holds templates instead, or projects and templates together (see DatabaseFilter).
 //
 // Corresponds with GET /projects (the `ListProjects` operationId).
 func (c *APIClient) ListProjects(ctx context.Context, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1081,9 +1072,9 @@ func (c *APIClient) ListProjects(ctx context.Context, params *ListProjectsParams
 
 // CreateProjectWithBody Project - Create
 //
-// Creates a new project.
-// If the operation is successful, the return object will include the id of the newly created Project together with the parameters passed in the request. If no state is provided the Project will be created as Active (0).
-// To create a new project using a template the project_template_id should be provided and specifies the template project that will be used to create the new project.
+// Creates a project.
+// On success the answer holds the new project's id along with the values sent. A project created without a state is Active (0).
+// To base the new project on a template project, give that template's ID in project_template_id.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1102,9 +1093,9 @@ func (c *APIClient) CreateProjectWithBody(ctx context.Context, contentType strin
 
 // CreateProject Project - Create
 //
-// Creates a new project.
-// If the operation is successful, the return object will include the id of the newly created Project together with the parameters passed in the request. If no state is provided the Project will be created as Active (0).
-// To create a new project using a template the project_template_id should be provided and specifies the template project that will be used to create the new project.
+// Creates a project.
+// On success the answer holds the new project's id along with the values sent. A project created without a state is Active (0).
+// To base the new project on a template project, give that template's ID in project_template_id.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1123,8 +1114,8 @@ func (c *APIClient) CreateProject(ctx context.Context, body CreateProjectJSONReq
 
 // UpdateProjectWithBody Project - Update
 //
-// Updates a project name and description.
-// If the operation is successful, the return object will include the name and description of the updated Project.
+// Changes a project's name and description.
+// On success the answer carries the project's new name and description.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1143,8 +1134,8 @@ func (c *APIClient) UpdateProjectWithBody(ctx context.Context, projectID Project
 
 // UpdateProject Project - Update
 //
-// Updates a project name and description.
-// If the operation is successful, the return object will include the name and description of the updated Project.
+// Changes a project's name and description.
+// On success the answer carries the project's new name and description.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1180,8 +1171,8 @@ func (c *APIClient) ActivateProject(ctx context.Context, projectID ProjectID, re
 
 // DeleteBatchesWithBody Batches - Delete
 //
-// Deletes one or more batches from the project.
-// Provide a list of batch_ids to delete. All specified batch IDs must be greater than 0.
+// Removes one or more batches from a project.
+// The body lists the batch_ids, each of which must be 1 or more.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1200,8 +1191,8 @@ func (c *APIClient) DeleteBatchesWithBody(ctx context.Context, projectID Project
 
 // DeleteBatches Batches - Delete
 //
-// Deletes one or more batches from the project.
-// Provide a list of batch_ids to delete. All specified batch IDs must be greater than 0.
+// Removes one or more batches from a project.
+// The body lists the batch_ids, each of which must be 1 or more.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1220,11 +1211,10 @@ func (c *APIClient) DeleteBatches(ctx context.Context, projectID ProjectID, body
 
 // CreateBatchesWithBody Batches - Create
 //
-// Creates new batches in the project using the specified batch parameters.
-// The batch object defines the batch creation settings, including type, size, prefix, and sorting options.
-// Arbitrary batch type (5) requires either record_ids or view_id (mutually exclusive).
-// All other batch types use standard batching rules and do not accept record_ids or view_id.
-// Returns the result of the batch creation.
+// Creates batches in a project from the settings in batch (type, size, prefix, sort order and the rest).
+// Type 5 (arbitrary) takes its records from exactly one of record_ids and view_id, which are mutually exclusive.
+// Any other type batches by the usual rules and accepts neither record_ids nor view_id.
+// The answer tells how the creation went.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1243,11 +1233,10 @@ func (c *APIClient) CreateBatchesWithBody(ctx context.Context, projectID Project
 
 // CreateBatches Batches - Create
 //
-// Creates new batches in the project using the specified batch parameters.
-// The batch object defines the batch creation settings, including type, size, prefix, and sorting options.
-// Arbitrary batch type (5) requires either record_ids or view_id (mutually exclusive).
-// All other batch types use standard batching rules and do not accept record_ids or view_id.
-// Returns the result of the batch creation.
+// Creates batches in a project from the settings in batch (type, size, prefix, sort order and the rest).
+// Type 5 (arbitrary) takes its records from exactly one of record_ids and view_id, which are mutually exclusive.
+// Any other type batches by the usual rules and accepts neither record_ids nor view_id.
+// The answer tells how the creation went.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1266,9 +1255,9 @@ func (c *APIClient) CreateBatches(ctx context.Context, projectID ProjectID, body
 
 // UpdateBatchesWithBody Batches - Update
 //
-// Updates properties of one or more existing batches in the project.
-// Provide the batch_ids to update along with the new values for status_folder_id and/or notes.
-// Set a field to null to leave it unchanged.
+// Changes one or more batches of a project.
+// The body names the batch_ids and gives a new status_folder_id, new notes, or both.
+// A property sent as null keeps its current value.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1287,9 +1276,9 @@ func (c *APIClient) UpdateBatchesWithBody(ctx context.Context, projectID Project
 
 // UpdateBatches Batches - Update
 //
-// Updates properties of one or more existing batches in the project.
-// Provide the batch_ids to update along with the new values for status_folder_id and/or notes.
-// Set a field to null to leave it unchanged.
+// Changes one or more batches of a project.
+// The body names the batch_ids and gives a new status_folder_id, new notes, or both.
+// A property sent as null keeps its current value.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1308,8 +1297,8 @@ func (c *APIClient) UpdateBatches(ctx context.Context, projectID ProjectID, body
 
 // AssignBatchesWithBody Batches - Assign
 //
-// Assigns one or more batches to a specified user in the project.
-// Provide the user_id of the target user and a list of batch_ids to assign.
+// Gives one or more of the project's batches to a user.
+// The body names the user (user_id) and the batches (batch_ids).
 //
 // Takes any type of body and a specified content type.
 //
@@ -1328,8 +1317,8 @@ func (c *APIClient) AssignBatchesWithBody(ctx context.Context, projectID Project
 
 // AssignBatches Batches - Assign
 //
-// Assigns one or more batches to a specified user in the project.
-// Provide the user_id of the target user and a list of batch_ids to assign.
+// Gives one or more of the project's batches to a user.
+// The body names the user (user_id) and the batches (batch_ids).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1348,10 +1337,9 @@ func (c *APIClient) AssignBatches(ctx context.Context, projectID ProjectID, body
 
 // ListAssignedBatchesWithBody Batches - List Assigned
 //
-// Retrieves the list of batches that are currently assigned to users in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that are assigned to a user now.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1370,10 +1358,9 @@ func (c *APIClient) ListAssignedBatchesWithBody(ctx context.Context, projectID P
 
 // ListAssignedBatches Batches - List Assigned
 //
-// Retrieves the list of batches that are currently assigned to users in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that are assigned to a user now.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1392,9 +1379,9 @@ func (c *APIClient) ListAssignedBatches(ctx context.Context, projectID ProjectID
 
 // CheckInBatchWithBody Batches - Check In
 //
-// Checks in a batch by updating its status and optionally moving it to a different batch set.
-// Provide the batch_id, the desired batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE),
-// and an optional target_batch_set_id to move the batch to a different batch set.
+// Checks a batch in: sets its status and, if asked, moves it to another batch set.
+// The body gives batch_id, the new batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE)
+// and, only to move the batch, target_batch_set_id.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1413,9 +1400,9 @@ func (c *APIClient) CheckInBatchWithBody(ctx context.Context, projectID ProjectI
 
 // CheckInBatch Batches - Check In
 //
-// Checks in a batch by updating its status and optionally moving it to a different batch set.
-// Provide the batch_id, the desired batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE),
-// and an optional target_batch_set_id to move the batch to a different batch set.
+// Checks a batch in: sets its status and, if asked, moves it to another batch set.
+// The body gives batch_id, the new batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE)
+// and, only to move the batch, target_batch_set_id.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1434,10 +1421,9 @@ func (c *APIClient) CheckInBatch(ctx context.Context, projectID ProjectID, body 
 
 // ListCompletedBatchesWithBody Batches - List Completed
 //
-// Retrieves the list of batches that have been completed in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that are complete.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1456,10 +1442,9 @@ func (c *APIClient) ListCompletedBatchesWithBody(ctx context.Context, projectID 
 
 // ListCompletedBatches Batches - List Completed
 //
-// Retrieves the list of batches that have been completed in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that are complete.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1478,8 +1463,8 @@ func (c *APIClient) ListCompletedBatches(ctx context.Context, projectID ProjectI
 
 // UnassignBatchesWithBody Batches - Unassign
 //
-// Removes the user assignment from one or more batches in the project.
-// Provide a list of batch_ids to unassign. The batches will be moved back to the unassigned pool.
+// Takes one or more of the project's batches away from their users.
+// The body lists the batch_ids; those batches go back to the pool of unassigned batches.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1498,8 +1483,8 @@ func (c *APIClient) UnassignBatchesWithBody(ctx context.Context, projectID Proje
 
 // UnassignBatches Batches - Unassign
 //
-// Removes the user assignment from one or more batches in the project.
-// Provide a list of batch_ids to unassign. The batches will be moved back to the unassigned pool.
+// Takes one or more of the project's batches away from their users.
+// The body lists the batch_ids; those batches go back to the pool of unassigned batches.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1518,10 +1503,9 @@ func (c *APIClient) UnassignBatches(ctx context.Context, projectID ProjectID, bo
 
 // ListUnassignedBatchesWithBody Batches - List Unassigned
 //
-// Retrieves the list of batches that are not currently assigned to any user in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that no user holds at present.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1540,10 +1524,9 @@ func (c *APIClient) ListUnassignedBatchesWithBody(ctx context.Context, projectID
 
 // ListUnassignedBatches Batches - List Unassigned
 //
-// Retrieves the list of batches that are not currently assigned to any user in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that no user holds at present.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1562,8 +1545,8 @@ func (c *APIClient) ListUnassignedBatches(ctx context.Context, projectID Project
 
 // ListBatchSets Batch Set - List
 //
-// Retrieves all batch sets for the specified project.
-// Returns a list of batch set objects, each containing the set ID, name, description, and validity status.
+// Lists every batch set of a project.
+// Each entry gives the set's ID, name and description and whether it is valid.
 //
 // Corresponds with GET /projects/{project_id}/batchsets (the `ListBatchSets` operationId).
 func (c *APIClient) ListBatchSets(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1580,9 +1563,9 @@ func (c *APIClient) ListBatchSets(ctx context.Context, projectID ProjectID, reqE
 
 // CreateBatchSetWithBody Batch Set - Create
 //
-// Creates a new batch set in the specified project.
-// Provide a name (required), description, and optional data field.
-// Returns the newly created batch set object.
+// Adds a batch set to a project.
+// The body gives its name (required) and, if wanted, a description and data.
+// The answer is the batch set created.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1601,9 +1584,9 @@ func (c *APIClient) CreateBatchSetWithBody(ctx context.Context, projectID Projec
 
 // CreateBatchSet Batch Set - Create
 //
-// Creates a new batch set in the specified project.
-// Provide a name (required), description, and optional data field.
-// Returns the newly created batch set object.
+// Adds a batch set to a project.
+// The body gives its name (required) and, if wanted, a description and data.
+// The answer is the batch set created.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1622,8 +1605,8 @@ func (c *APIClient) CreateBatchSet(ctx context.Context, projectID ProjectID, bod
 
 // DeleteBatchSet Batch Set - Delete
 //
-// Deletes a batch set from the specified project.
-// Provide the set_id of the batch set to delete. Returns 204 No Content on success.
+// Removes a batch set, named by set_id, from a project.
+// A successful call answers 204 No Content.
 //
 // Corresponds with DELETE /projects/{project_id}/batchsets/{set_id} (the `DeleteBatchSet` operationId).
 func (c *APIClient) DeleteBatchSet(ctx context.Context, projectID ProjectID, setID int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1640,8 +1623,8 @@ func (c *APIClient) DeleteBatchSet(ctx context.Context, projectID ProjectID, set
 
 // GetBatchSet Batch Set - Get
 //
-// Retrieves a single batch set by its ID for the specified project.
-// Returns the batch set object if found, or a 404 response if no batch set exists with the given ID.
+// Returns one batch set of a project, chosen by its ID.
+// The answer is 404 when the project has no batch set with that ID.
 //
 // Corresponds with GET /projects/{project_id}/batchsets/{set_id} (the `GetBatchSet` operationId).
 func (c *APIClient) GetBatchSet(ctx context.Context, projectID ProjectID, setID int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1658,9 +1641,9 @@ func (c *APIClient) GetBatchSet(ctx context.Context, projectID ProjectID, setID 
 
 // UpdateBatchSetWithBody Batch Set - Update
 //
-// Updates an existing batch set in the specified project.
-// Provide the updated name (required), description, and optional data field.
-// Returns the updated batch set object.
+// Changes a batch set of a project.
+// The body gives the new name (required) and, if wanted, a description and data.
+// The answer is the batch set as changed.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1679,9 +1662,9 @@ func (c *APIClient) UpdateBatchSetWithBody(ctx context.Context, projectID Projec
 
 // UpdateBatchSet Batch Set - Update
 //
-// Updates an existing batch set in the specified project.
-// Provide the updated name (required), description, and optional data field.
-// Returns the updated batch set object.
+// Changes a batch set of a project.
+// The body gives the new name (required) and, if wanted, a description and data.
+// The answer is the batch set as changed.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1718,7 +1701,7 @@ func (c *APIClient) DeactivateProject(ctx context.Context, projectID ProjectID, 
 
 // ListFields Field - List
 //
-// Retrieves the list of all fields in a project.
+// Lists every field of a project.
 //
 // Corresponds with GET /projects/{project_id}/fields (the `ListFields` operationId).
 func (c *APIClient) ListFields(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1735,7 +1718,7 @@ func (c *APIClient) ListFields(ctx context.Context, projectID ProjectID, reqEdit
 
 // CreateFieldsWithBody Field - Create
 //
-// Creates fields for a project. You can add more than one field using this process. See example. Returns the objects created.
+// Creates one or more fields of a project in one call (the body is an array; see the example) and answers with the fields created.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1754,7 +1737,7 @@ func (c *APIClient) CreateFieldsWithBody(ctx context.Context, projectID ProjectI
 
 // CreateFields Field - Create
 //
-// Creates fields for a project. You can add more than one field using this process. See example. Returns the objects created.
+// Creates one or more fields of a project in one call (the body is an array; see the example) and answers with the fields created.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1773,7 +1756,7 @@ func (c *APIClient) CreateFields(ctx context.Context, projectID ProjectID, body 
 
 // GetField Field - Get
 //
-// Retrieves the Field by ID.
+// Returns one field, chosen by its ID.
 //
 // Corresponds with GET /projects/{project_id}/fields/{field_id} (the `GetField` operationId).
 func (c *APIClient) GetField(ctx context.Context, projectID ProjectID, fieldID int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1790,7 +1773,7 @@ func (c *APIClient) GetField(ctx context.Context, projectID ProjectID, fieldID i
 
 // UpdateFieldWithBody Field - Update
 //
-// Updates a field. The object submitted to the endpoint should follow the format specified. Returns the updated field.
+// Changes a field. The body must have the FieldRequest shape; the answer is the field as changed.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1809,7 +1792,7 @@ func (c *APIClient) UpdateFieldWithBody(ctx context.Context, projectID ProjectID
 
 // UpdateField Field - Update
 //
-// Updates a field. The object submitted to the endpoint should follow the format specified. Returns the updated field.
+// Changes a field. The body must have the FieldRequest shape; the answer is the field as changed.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1828,7 +1811,7 @@ func (c *APIClient) UpdateField(ctx context.Context, projectID ProjectID, fieldI
 
 // ListFileStores File Store - List
 //
-// Retrieves the list of file stores in a project.
+// Lists the file stores of a project.
 //
 // Corresponds with GET /projects/{project_id}/filestores (the `ListFileStores` operationId).
 func (c *APIClient) ListFileStores(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1845,7 +1828,7 @@ func (c *APIClient) ListFileStores(ctx context.Context, projectID ProjectID, req
 
 // GetFileStoreItemsWithBody File Store - Get Items
 //
-// Retrieves the file store item metadata and bucket identifier by record ID.
+// For each record ID given, returns the metadata of the record's file store item and its bucket identifier.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1864,7 +1847,7 @@ func (c *APIClient) GetFileStoreItemsWithBody(ctx context.Context, projectID Pro
 
 // GetFileStoreItems File Store - Get Items
 //
-// Retrieves the file store item metadata and bucket identifier by record ID.
+// For each record ID given, returns the metadata of the record's file store item and its bucket identifier.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1883,7 +1866,7 @@ func (c *APIClient) GetFileStoreItems(ctx context.Context, projectID ProjectID, 
 
 // GetFileStore File Store - Get
 //
-// Retrieves the file store by ID.
+// Returns one file store, chosen by its ID.
 //
 // Corresponds with GET /projects/{project_id}/filestores/{filestore_id} (the `GetFileStore` operationId).
 func (c *APIClient) GetFileStore(ctx context.Context, projectID ProjectID, filestoreID FileStoreID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1900,8 +1883,8 @@ func (c *APIClient) GetFileStore(ctx context.Context, projectID ProjectID, files
 
 // UploadFileStoreFileWithBody File Store - Upload File
 //
-// Upload a file directly to a File Store.
-// You can upload a file using a single request or upload a large file using a series of requests. For large files, you can use the chunk_index and chunk_count parameters to upload each chunk in sequence. Because of the performance cost of resassembling the complete file on the server, it is recommended to upload files in one single chunk when possible.
+// Puts a file straight into a file store.
+// A file goes in one request or, when large, as a series of chunks sent in order and numbered by chunk_index and chunk_count. Putting a chunked file back together costs the server time, so the vendor advises one chunk whenever possible.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1920,7 +1903,7 @@ func (c *APIClient) UploadFileStoreFileWithBody(ctx context.Context, projectID P
 
 // ListJobs Job - List
 //
-// Retrieves the list of jobs in a project. You can retrieve three job types (the examples show four: 50006 mass action delete, 50007 delimited import, 50020 zip file extraction, 50035 native import).
+// Lists the jobs of a project. The docs' text speaks of three job types, but their examples show four: 50006 mass action delete, 50007 delimited import, 50020 zip file extraction, 50035 native import.
 //
 // Corresponds with GET /projects/{project_id}/jobs (the `ListJobs` operationId).
 func (c *APIClient) ListJobs(ctx context.Context, projectID ProjectID, params *ListJobsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1937,9 +1920,9 @@ func (c *APIClient) ListJobs(ctx context.Context, projectID ProjectID, params *L
 
 // CreateJobWithBody Job - Create
 //
-// Creates a delete records, native import, delimited, or zip file extraction job.
-// The details object needs be provided according to the type of job selected (see example).
-// Returns the objects created.
+// Creates a job of one of four kinds: deleting records, native import, delimited import or zip file extraction.
+// The shape of details follows the job's type (see the example).
+// The answer is the job created.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1958,9 +1941,9 @@ func (c *APIClient) CreateJobWithBody(ctx context.Context, projectID ProjectID, 
 
 // CreateJob Job - Create
 //
-// Creates a delete records, native import, delimited, or zip file extraction job.
-// The details object needs be provided according to the type of job selected (see example).
-// Returns the objects created.
+// Creates a job of one of four kinds: deleting records, native import, delimited import or zip file extraction.
+// The shape of details follows the job's type (see the example).
+// The answer is the job created.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1979,7 +1962,7 @@ func (c *APIClient) CreateJob(ctx context.Context, projectID ProjectID, body Cre
 
 // GetJob Job - Get
 //
-// Retrieves the job by ID.
+// Returns one job, chosen by its ID.
 //
 // Corresponds with GET /projects/{project_id}/jobs/{job_id} (the `GetJob` operationId).
 func (c *APIClient) GetJob(ctx context.Context, projectID ProjectID, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1996,8 +1979,8 @@ func (c *APIClient) GetJob(ctx context.Context, projectID ProjectID, jobID JobID
 
 // UpdateJobWithBody Job - Update
 //
-// Updates the name and description of a Job.
-// Returns the job with the updated details.
+// Changes a job's name and description.
+// The answer is the job as changed.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2016,8 +1999,8 @@ func (c *APIClient) UpdateJobWithBody(ctx context.Context, projectID ProjectID, 
 
 // UpdateJob Job - Update
 //
-// Updates the name and description of a Job.
-// Returns the job with the updated details.
+// Changes a job's name and description.
+// The answer is the job as changed.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2036,8 +2019,8 @@ func (c *APIClient) UpdateJob(ctx context.Context, projectID ProjectID, jobID Jo
 
 // StartJobPostWithBody Job - Start (POST)
 //
-// Starts the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Starts a job (deleting records, delimited import or zip file extraction).
+// The POST form of startJob; the docs accept either method.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2056,8 +2039,8 @@ func (c *APIClient) StartJobPostWithBody(ctx context.Context, projectID ProjectI
 
 // StartJobPost Job - Start (POST)
 //
-// Starts the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Starts a job (deleting records, delimited import or zip file extraction).
+// The POST form of startJob; the docs accept either method.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2076,8 +2059,8 @@ func (c *APIClient) StartJobPost(ctx context.Context, projectID ProjectID, jobID
 
 // StartJobWithBody Job - Start
 //
-// Starts the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Starts a job (deleting records, delimited import or zip file extraction).
+// The docs offer PUT and POST for this alike; startJobPost is the POST form.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2096,8 +2079,8 @@ func (c *APIClient) StartJobWithBody(ctx context.Context, projectID ProjectID, j
 
 // StartJob Job - Start
 //
-// Starts the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Starts a job (deleting records, delimited import or zip file extraction).
+// The docs offer PUT and POST for this alike; startJobPost is the POST form.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2116,8 +2099,8 @@ func (c *APIClient) StartJob(ctx context.Context, projectID ProjectID, jobID Job
 
 // StopJobPost Job - Stop (POST)
 //
-// Stops the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Stops a job (deleting records, delimited import or zip file extraction).
+// The POST form of stopJob; the docs accept either method.
 //
 // Corresponds with POST /projects/{project_id}/jobs/{job_id}/stop (the `StopJobPost` operationId).
 func (c *APIClient) StopJobPost(ctx context.Context, projectID ProjectID, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2134,8 +2117,8 @@ func (c *APIClient) StopJobPost(ctx context.Context, projectID ProjectID, jobID 
 
 // StopJob Job - Stop
 //
-// Stops the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Stops a job (deleting records, delimited import or zip file extraction).
+// The docs offer PUT and POST for this alike; stopJobPost is the POST form.
 //
 // Corresponds with PUT /projects/{project_id}/jobs/{job_id}/stop (the `StopJob` operationId).
 func (c *APIClient) StopJob(ctx context.Context, projectID ProjectID, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2152,7 +2135,7 @@ func (c *APIClient) StopJob(ctx context.Context, projectID ProjectID, jobID JobI
 
 // ListPanels Panel - List
 //
-// Retrieves the list of all panels in a project.
+// Lists every panel of a project.
 //
 // Corresponds with GET /projects/{project_id}/panels (the `ListPanels` operationId).
 func (c *APIClient) ListPanels(ctx context.Context, projectID ProjectID, params *ListPanelsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2207,7 +2190,7 @@ func (c *APIClient) CreatePanel(ctx context.Context, projectID ProjectID, body C
 
 // GetPanel Panel - Get
 //
-// Retrieves a panel by its ID.
+// Returns one panel, chosen by its ID.
 //
 // Corresponds with GET /projects/{project_id}/panels/{panel_id} (the `GetPanel` operationId).
 func (c *APIClient) GetPanel(ctx context.Context, projectID ProjectID, panelID int32, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2224,7 +2207,7 @@ func (c *APIClient) GetPanel(ctx context.Context, projectID ProjectID, panelID i
 
 // UpdatePanelWithBody Panel - Update
 //
-// Updates the properties of a panel. A panel's type cannot be changed.
+// Changes a panel's name, location or custom related settings; its type stays as it was created.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2243,7 +2226,7 @@ func (c *APIClient) UpdatePanelWithBody(ctx context.Context, projectID ProjectID
 
 // UpdatePanel Panel - Update
 //
-// Updates the properties of a panel. A panel's type cannot be changed.
+// Changes a panel's name, location or custom related settings; its type stays as it was created.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2262,8 +2245,8 @@ func (c *APIClient) UpdatePanel(ctx context.Context, projectID ProjectID, panelI
 
 // ListFolders Folder - List
 //
-// Retrieves the folders in a panel. The immediate child folders will be returned.
-// If you specify the parent_id, then the immediate children of the parent folder will be returned.
+// Lists the folders of a panel one level deep: without parent_id the folders at the top of the panel,
+// with parent_id the direct subfolders of that folder.
 //
 // Corresponds with GET /projects/{project_id}/panels/{panel_id}/folders (the `ListFolders` operationId).
 func (c *APIClient) ListFolders(ctx context.Context, projectID ProjectID, panelID FolderPanelID, params *ListFoldersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2280,7 +2263,7 @@ func (c *APIClient) ListFolders(ctx context.Context, projectID ProjectID, panelI
 
 // CreateFolderWithBody Folder - Create
 //
-// Creates a Folder and returns the newly created object.
+// Creates a folder and answers with it.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2299,7 +2282,7 @@ func (c *APIClient) CreateFolderWithBody(ctx context.Context, projectID ProjectI
 
 // CreateFolder Folder - Create
 //
-// Creates a Folder and returns the newly created object.
+// Creates a folder and answers with it.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2335,7 +2318,7 @@ func (c *APIClient) DeleteFolder(ctx context.Context, projectID ProjectID, panel
 
 // GetFolder Folder - Get
 //
-// Retrieves the selected folder from the selected project.
+// Returns one folder of a panel.
 //
 // Corresponds with GET /projects/{project_id}/panels/{panel_id}/folders/{folder_id} (the `GetFolder` operationId).
 func (c *APIClient) GetFolder(ctx context.Context, projectID int64, panelID int64, folderID int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2352,7 +2335,7 @@ func (c *APIClient) GetFolder(ctx context.Context, projectID int64, panelID int6
 
 // UpdateFolderWithBody Folder - Update
 //
-// Updates a folder.
+// Changes a folder's name, description, parent or settings.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2371,7 +2354,7 @@ func (c *APIClient) UpdateFolderWithBody(ctx context.Context, projectID ProjectI
 
 // UpdateFolder Folder - Update
 //
-// Updates a folder.
+// Changes a folder's name, description, parent or settings.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2390,8 +2373,8 @@ func (c *APIClient) UpdateFolder(ctx context.Context, projectID ProjectID, panel
 
 // RemoveFolderRecordsWithBody Folder - Remove Records
 //
-// Removes records from a folder.
-// Note that this action does not delete records from the project, it simply removes the association of the records from the specified folder.
+// Takes records out of a folder.
+// No record is deleted: the records stay in the project and only lose their link to the folder.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2410,8 +2393,8 @@ func (c *APIClient) RemoveFolderRecordsWithBody(ctx context.Context, projectID P
 
 // RemoveFolderRecords Folder - Remove Records
 //
-// Removes records from a folder.
-// Note that this action does not delete records from the project, it simply removes the association of the records from the specified folder.
+// Takes records out of a folder.
+// No record is deleted: the records stay in the project and only lose their link to the folder.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2430,7 +2413,7 @@ func (c *APIClient) RemoveFolderRecords(ctx context.Context, projectID ProjectID
 
 // ListFolderRecords Folder - Get Records
 //
-// Retrieves the records in a specific folder.
+// Lists the records filed in a folder.
 //
 // Corresponds with GET /projects/{project_id}/panels/{panel_id}/folders/{folder_id}/records (the `ListFolderRecords` operationId).
 func (c *APIClient) ListFolderRecords(ctx context.Context, projectID ProjectID, panelID FolderPanelID, folderID FolderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2447,8 +2430,8 @@ func (c *APIClient) ListFolderRecords(ctx context.Context, projectID ProjectID, 
 
 // AddFolderRecordsWithBody Folder - Add Records
 //
-// Adds existing records to a folder.
-// Note that this action does not add records to the project, it simply creates the association of the records to the specified folder.
+// Files existing records in a folder.
+// No record is created: the call only links records already in the project to the folder.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2467,8 +2450,8 @@ func (c *APIClient) AddFolderRecordsWithBody(ctx context.Context, projectID Proj
 
 // AddFolderRecords Folder - Add Records
 //
-// Adds existing records to a folder.
-// Note that this action does not add records to the project, it simply creates the association of the records to the specified folder.
+// Files existing records in a folder.
+// No record is created: the call only links records already in the project to the folder.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2487,8 +2470,7 @@ func (c *APIClient) AddFolderRecords(ctx context.Context, projectID ProjectID, p
 
 // ListRecords Record - List
 //
-// Retrieves the records for a project. If no parameters are provided, the API will return 100 records.
-// The returned object contains an array of records.
+// Lists the records of a project a page at a time; the answer is an array of records. Called with no parameter at all, it answers with 100 records (so say the docs).
 // Values longer than size_limit characters are cut to size_limit (100 by default): pass a larger size_limit to read whole values.
 //
 // Corresponds with GET /projects/{project_id}/records (the `ListRecords` operationId).
@@ -2506,7 +2488,7 @@ func (c *APIClient) ListRecords(ctx context.Context, projectID ProjectID, params
 
 // CreateRecordsWithBody Record - Create
 //
-// Creates new records in a project. When creating a new record, you can also provide the following parameters: hash_ids (the field IDs used to identify duplicates), filestore_id (an S3 file store holding the credentials for the bucket) and native_field_id (the native file field set up with that S3 file store).
+// Adds records to a project. Besides the records, the body may carry hash_ids (the fields whose values identify duplicates), filestore_id (an S3 file store whose credentials open the bucket) and native_field_id (the native file field configured with that S3 file store).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2525,7 +2507,7 @@ func (c *APIClient) CreateRecordsWithBody(ctx context.Context, projectID Project
 
 // CreateRecords Record - Create
 //
-// Creates new records in a project. When creating a new record, you can also provide the following parameters: hash_ids (the field IDs used to identify duplicates), filestore_id (an S3 file store holding the credentials for the bucket) and native_field_id (the native file field set up with that S3 file store).
+// Adds records to a project. Besides the records, the body may carry hash_ids (the fields whose values identify duplicates), filestore_id (an S3 file store whose credentials open the bucket) and native_field_id (the native file field configured with that S3 file store).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2544,8 +2526,8 @@ func (c *APIClient) CreateRecords(ctx context.Context, projectID ProjectID, body
 
 // UpdateRecordsWithBody Record - Update
 //
-// Updates a list of records. If any records could not be updated, other records are still updated and 200 OK is returned. The record_errors portion of the response will contain information on failed records.
-// To update a record's native file with a file hosted in AWS S3, optionally include the filestore_id and native_field_id in the request body. This will add a reference to the native file field for an S3 Identifier.
+// Changes a list of records. A record that cannot be changed does not hold back the others: they are still updated, the answer is 200 OK, and record_errors describes each record that failed.
+// To point a record's native file at a file kept in AWS S3, add filestore_id and native_field_id to the body (both optional); the native file field then refers to the file by an S3 identifier.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2564,8 +2546,8 @@ func (c *APIClient) UpdateRecordsWithBody(ctx context.Context, projectID Project
 
 // UpdateRecords Record - Update
 //
-// Updates a list of records. If any records could not be updated, other records are still updated and 200 OK is returned. The record_errors portion of the response will contain information on failed records.
-// To update a record's native file with a file hosted in AWS S3, optionally include the filestore_id and native_field_id in the request body. This will add a reference to the native file field for an S3 Identifier.
+// Changes a list of records. A record that cannot be changed does not hold back the others: they are still updated, the answer is 200 OK, and record_errors describes each record that failed.
+// To point a record's native file at a file kept in AWS S3, add filestore_id and native_field_id to the body (both optional); the native file field then refers to the file by an S3 identifier.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2584,8 +2566,8 @@ func (c *APIClient) UpdateRecords(ctx context.Context, projectID ProjectID, body
 
 // GetRecord Record - Get
 //
-// Retrieves the selected record from the selected project.
-// The returned object contains an array with the requested record.
+// Returns one record of a project.
+// The docs' text calls the answer an array holding the record, while their example is a single record object (see x-iconect-guess).
 //
 // Corresponds with GET /projects/{project_id}/records/{record_id} (the `GetRecord` operationId).
 func (c *APIClient) GetRecord(ctx context.Context, projectID ProjectID, recordID int64, params *GetRecordParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2602,7 +2584,7 @@ func (c *APIClient) GetRecord(ctx context.Context, projectID ProjectID, recordID
 
 // DeleteNativeFile Native File - Delete
 //
-// Deletes a native file from a record.
+// Removes a record's native file.
 //
 // Corresponds with DELETE /projects/{project_id}/records/{record_id}/fields/{field_id}/native (the `DeleteNativeFile` operationId).
 func (c *APIClient) DeleteNativeFile(ctx context.Context, projectID ProjectID, recordID int64, fieldID int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2619,9 +2601,9 @@ func (c *APIClient) DeleteNativeFile(ctx context.Context, projectID ProjectID, r
 
 // UploadNativeFileWithBody Native File - Upload
 //
-// Uploads a native file to a record.
-// This endpoint requires a Native File Upload File Store configured for the project.
-// You can upload a file using a single request or upload a large file using a series of requests. For large files, you can use the chunk_index and chunk_count parameters to upload each chunk in sequence. Because of the performance cost of resassembling the complete file on the server, it is recommended to upload files in one single chunk when possible.
+// Uploads a record's native file.
+// The project needs a file store set up for native uploads (a Native File Upload File Store).
+// A file goes in one request or, when large, as a series of chunks sent in order and numbered by chunk_index and chunk_count. Putting a chunked file back together costs the server time, so the vendor advises one chunk whenever possible.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2640,8 +2622,8 @@ func (c *APIClient) UploadNativeFileWithBody(ctx context.Context, projectID Proj
 
 // GetProjectSettings Project - Get Settings
 //
-// Retrieves the settings for the specified project.
-// field_associations maps each role (FROM, TO, NATIVEFIELD, DOCUMENTID, ...; about 150 upper-case keys) to the ID of the field that plays it, 0 when none does.
+// Returns a project's settings.
+// field_associations maps each role (FROM, TO, NATIVEFIELD, DOCUMENTID, ...; 140 upper-case keys in the docs) to the ID of the field that plays it, 0 when none does.
 //
 // Corresponds with GET /projects/{project_id}/settings (the `GetProjectSettings` operationId).
 func (c *APIClient) GetProjectSettings(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2658,7 +2640,7 @@ func (c *APIClient) GetProjectSettings(ctx context.Context, projectID ProjectID,
 
 // ListNativeImportTemplates Template - List Native Import Templates
 //
-// Retrieves the list of all native import templates in a project.
+// Lists every native import template of a project.
 //
 // Corresponds with GET /projects/{project_id}/templates/{type} (the `ListNativeImportTemplates` operationId).
 func (c *APIClient) ListNativeImportTemplates(ctx context.Context, projectID ProjectID, pType int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2675,7 +2657,7 @@ func (c *APIClient) ListNativeImportTemplates(ctx context.Context, projectID Pro
 
 // CreateViewWithBody View - Create
 //
-// Creates a new View using selected record IDs or a search query.
+// Creates a view from either a set of record IDs or a search query.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2694,7 +2676,7 @@ func (c *APIClient) CreateViewWithBody(ctx context.Context, projectID ProjectID,
 
 // CreateView View - Create
 //
-// Creates a new View using selected record IDs or a search query.
+// Creates a view from either a set of record IDs or a search query.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5905,7 +5887,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateClientWithBodyWithResponse Client - Create
 	//
-	// Creates a Client. The example code shows the structure of the object (see example).
+	// Creates a client; the example shows the structure of the body.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5914,7 +5896,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateClientWithResponse Client - Create
 	//
-	// Creates a Client. The example code shows the structure of the object (see example).
+	// Creates a client; the example shows the structure of the body.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5923,9 +5905,9 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateClientWithBodyWithResponse Client - Update
 	//
-	// Updates the properties of a Client. This structure is similar to the post (create) request. The URL needs to include the id of the Client that you want to update.
-	// If the operation is successful, the return object will include the id of the updated client and the parameters passed in the request.
-	// Note: This action can also be achieved using the /activate and /deactivate endpoints.
+	// Changes a client's properties. The body has the same shape as createClient's; the client changed is the one whose id is in the URL.
+	// On success the answer holds the client's id together with the values sent.
+	// A client's state can be changed with the /activate and /deactivate endpoints as well.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5934,9 +5916,9 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateClientWithResponse Client - Update
 	//
-	// Updates the properties of a Client. This structure is similar to the post (create) request. The URL needs to include the id of the Client that you want to update.
-	// If the operation is successful, the return object will include the id of the updated client and the parameters passed in the request.
-	// Note: This action can also be achieved using the /activate and /deactivate endpoints.
+	// Changes a client's properties. The body has the same shape as createClient's; the client changed is the one whose id is in the URL.
+	// On success the answer holds the client's id together with the values sent.
+	// A client's state can be changed with the /activate and /deactivate endpoints as well.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5946,7 +5928,7 @@ type ClientWithResponsesInterface interface {
 	// ActivateClientWithResponse Client - Activate
 	//
 	// Activates a Client (sets its state to Active, 0).
-	// The updateClient description says its state change "can also be achieved using the /activate and /deactivate endpoints"; this operation is not documented otherwise.
+	// Only mentioned in passing: the updateClient docs name /activate and /deactivate as another way to change a client's state, and nothing else documents this operation.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5965,7 +5947,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListProjectsWithResponse Project - List
 	//
-	// Retrieves a list of projects. The type query parameter can be used to retrive the list of templates and both projects and templates (see below).
+	// Lists projects. With the type query parameter the list holds templates instead, or projects and templates together (see DatabaseFilter).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5974,9 +5956,9 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProjectWithBodyWithResponse Project - Create
 	//
-	// Creates a new project.
-	// If the operation is successful, the return object will include the id of the newly created Project together with the parameters passed in the request. If no state is provided the Project will be created as Active (0).
-	// To create a new project using a template the project_template_id should be provided and specifies the template project that will be used to create the new project.
+	// Creates a project.
+	// On success the answer holds the new project's id along with the values sent. A project created without a state is Active (0).
+	// To base the new project on a template project, give that template's ID in project_template_id.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5985,9 +5967,9 @@ type ClientWithResponsesInterface interface {
 
 	// CreateProjectWithResponse Project - Create
 	//
-	// Creates a new project.
-	// If the operation is successful, the return object will include the id of the newly created Project together with the parameters passed in the request. If no state is provided the Project will be created as Active (0).
-	// To create a new project using a template the project_template_id should be provided and specifies the template project that will be used to create the new project.
+	// Creates a project.
+	// On success the answer holds the new project's id along with the values sent. A project created without a state is Active (0).
+	// To base the new project on a template project, give that template's ID in project_template_id.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5996,8 +5978,8 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateProjectWithBodyWithResponse Project - Update
 	//
-	// Updates a project name and description.
-	// If the operation is successful, the return object will include the name and description of the updated Project.
+	// Changes a project's name and description.
+	// On success the answer carries the project's new name and description.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6006,8 +5988,8 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateProjectWithResponse Project - Update
 	//
-	// Updates a project name and description.
-	// If the operation is successful, the return object will include the name and description of the updated Project.
+	// Changes a project's name and description.
+	// On success the answer carries the project's new name and description.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6025,8 +6007,8 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteBatchesWithBodyWithResponse Batches - Delete
 	//
-	// Deletes one or more batches from the project.
-	// Provide a list of batch_ids to delete. All specified batch IDs must be greater than 0.
+	// Removes one or more batches from a project.
+	// The body lists the batch_ids, each of which must be 1 or more.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6035,8 +6017,8 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteBatchesWithResponse Batches - Delete
 	//
-	// Deletes one or more batches from the project.
-	// Provide a list of batch_ids to delete. All specified batch IDs must be greater than 0.
+	// Removes one or more batches from a project.
+	// The body lists the batch_ids, each of which must be 1 or more.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6045,11 +6027,10 @@ type ClientWithResponsesInterface interface {
 
 	// CreateBatchesWithBodyWithResponse Batches - Create
 	//
-	// Creates new batches in the project using the specified batch parameters.
-	// The batch object defines the batch creation settings, including type, size, prefix, and sorting options.
-	// Arbitrary batch type (5) requires either record_ids or view_id (mutually exclusive).
-	// All other batch types use standard batching rules and do not accept record_ids or view_id.
-	// Returns the result of the batch creation.
+	// Creates batches in a project from the settings in batch (type, size, prefix, sort order and the rest).
+	// Type 5 (arbitrary) takes its records from exactly one of record_ids and view_id, which are mutually exclusive.
+	// Any other type batches by the usual rules and accepts neither record_ids nor view_id.
+	// The answer tells how the creation went.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6058,11 +6039,10 @@ type ClientWithResponsesInterface interface {
 
 	// CreateBatchesWithResponse Batches - Create
 	//
-	// Creates new batches in the project using the specified batch parameters.
-	// The batch object defines the batch creation settings, including type, size, prefix, and sorting options.
-	// Arbitrary batch type (5) requires either record_ids or view_id (mutually exclusive).
-	// All other batch types use standard batching rules and do not accept record_ids or view_id.
-	// Returns the result of the batch creation.
+	// Creates batches in a project from the settings in batch (type, size, prefix, sort order and the rest).
+	// Type 5 (arbitrary) takes its records from exactly one of record_ids and view_id, which are mutually exclusive.
+	// Any other type batches by the usual rules and accepts neither record_ids nor view_id.
+	// The answer tells how the creation went.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6071,9 +6051,9 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBatchesWithBodyWithResponse Batches - Update
 	//
-	// Updates properties of one or more existing batches in the project.
-	// Provide the batch_ids to update along with the new values for status_folder_id and/or notes.
-	// Set a field to null to leave it unchanged.
+	// Changes one or more batches of a project.
+	// The body names the batch_ids and gives a new status_folder_id, new notes, or both.
+	// A property sent as null keeps its current value.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6082,9 +6062,9 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBatchesWithResponse Batches - Update
 	//
-	// Updates properties of one or more existing batches in the project.
-	// Provide the batch_ids to update along with the new values for status_folder_id and/or notes.
-	// Set a field to null to leave it unchanged.
+	// Changes one or more batches of a project.
+	// The body names the batch_ids and gives a new status_folder_id, new notes, or both.
+	// A property sent as null keeps its current value.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6093,8 +6073,8 @@ type ClientWithResponsesInterface interface {
 
 	// AssignBatchesWithBodyWithResponse Batches - Assign
 	//
-	// Assigns one or more batches to a specified user in the project.
-	// Provide the user_id of the target user and a list of batch_ids to assign.
+	// Gives one or more of the project's batches to a user.
+	// The body names the user (user_id) and the batches (batch_ids).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6103,8 +6083,8 @@ type ClientWithResponsesInterface interface {
 
 	// AssignBatchesWithResponse Batches - Assign
 	//
-	// Assigns one or more batches to a specified user in the project.
-	// Provide the user_id of the target user and a list of batch_ids to assign.
+	// Gives one or more of the project's batches to a user.
+	// The body names the user (user_id) and the batches (batch_ids).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6113,10 +6093,9 @@ type ClientWithResponsesInterface interface {
 
 	// ListAssignedBatchesWithBodyWithResponse Batches - List Assigned
 	//
-	// Retrieves the list of batches that are currently assigned to users in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that are assigned to a user now.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6125,10 +6104,9 @@ type ClientWithResponsesInterface interface {
 
 	// ListAssignedBatchesWithResponse Batches - List Assigned
 	//
-	// Retrieves the list of batches that are currently assigned to users in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that are assigned to a user now.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6137,9 +6115,9 @@ type ClientWithResponsesInterface interface {
 
 	// CheckInBatchWithBodyWithResponse Batches - Check In
 	//
-	// Checks in a batch by updating its status and optionally moving it to a different batch set.
-	// Provide the batch_id, the desired batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE),
-	// and an optional target_batch_set_id to move the batch to a different batch set.
+	// Checks a batch in: sets its status and, if asked, moves it to another batch set.
+	// The body gives batch_id, the new batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE)
+	// and, only to move the batch, target_batch_set_id.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6148,9 +6126,9 @@ type ClientWithResponsesInterface interface {
 
 	// CheckInBatchWithResponse Batches - Check In
 	//
-	// Checks in a batch by updating its status and optionally moving it to a different batch set.
-	// Provide the batch_id, the desired batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE),
-	// and an optional target_batch_set_id to move the batch to a different batch set.
+	// Checks a batch in: sets its status and, if asked, moves it to another batch set.
+	// The body gives batch_id, the new batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE)
+	// and, only to move the batch, target_batch_set_id.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6159,10 +6137,9 @@ type ClientWithResponsesInterface interface {
 
 	// ListCompletedBatchesWithBodyWithResponse Batches - List Completed
 	//
-	// Retrieves the list of batches that have been completed in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that are complete.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6171,10 +6148,9 @@ type ClientWithResponsesInterface interface {
 
 	// ListCompletedBatchesWithResponse Batches - List Completed
 	//
-	// Retrieves the list of batches that have been completed in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that are complete.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6183,8 +6159,8 @@ type ClientWithResponsesInterface interface {
 
 	// UnassignBatchesWithBodyWithResponse Batches - Unassign
 	//
-	// Removes the user assignment from one or more batches in the project.
-	// Provide a list of batch_ids to unassign. The batches will be moved back to the unassigned pool.
+	// Takes one or more of the project's batches away from their users.
+	// The body lists the batch_ids; those batches go back to the pool of unassigned batches.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6193,8 +6169,8 @@ type ClientWithResponsesInterface interface {
 
 	// UnassignBatchesWithResponse Batches - Unassign
 	//
-	// Removes the user assignment from one or more batches in the project.
-	// Provide a list of batch_ids to unassign. The batches will be moved back to the unassigned pool.
+	// Takes one or more of the project's batches away from their users.
+	// The body lists the batch_ids; those batches go back to the pool of unassigned batches.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6203,10 +6179,9 @@ type ClientWithResponsesInterface interface {
 
 	// ListUnassignedBatchesWithBodyWithResponse Batches - List Unassigned
 	//
-	// Retrieves the list of batches that are not currently assigned to any user in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that no user holds at present.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6215,10 +6190,9 @@ type ClientWithResponsesInterface interface {
 
 	// ListUnassignedBatchesWithResponse Batches - List Unassigned
 	//
-	// Retrieves the list of batches that are not currently assigned to any user in the project.
-	// This API is paged. Use the page and page_size query parameters to control pagination.
-	// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-	// Returns the matching batches along with pagination metadata.
+	// Lists the project's batches that no user holds at present.
+	// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+	// The answer holds the page of batches and the paging figures.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6227,8 +6201,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListBatchSetsWithResponse Batch Set - List
 	//
-	// Retrieves all batch sets for the specified project.
-	// Returns a list of batch set objects, each containing the set ID, name, description, and validity status.
+	// Lists every batch set of a project.
+	// Each entry gives the set's ID, name and description and whether it is valid.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6237,9 +6211,9 @@ type ClientWithResponsesInterface interface {
 
 	// CreateBatchSetWithBodyWithResponse Batch Set - Create
 	//
-	// Creates a new batch set in the specified project.
-	// Provide a name (required), description, and optional data field.
-	// Returns the newly created batch set object.
+	// Adds a batch set to a project.
+	// The body gives its name (required) and, if wanted, a description and data.
+	// The answer is the batch set created.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6248,9 +6222,9 @@ type ClientWithResponsesInterface interface {
 
 	// CreateBatchSetWithResponse Batch Set - Create
 	//
-	// Creates a new batch set in the specified project.
-	// Provide a name (required), description, and optional data field.
-	// Returns the newly created batch set object.
+	// Adds a batch set to a project.
+	// The body gives its name (required) and, if wanted, a description and data.
+	// The answer is the batch set created.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6259,8 +6233,8 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteBatchSetWithResponse Batch Set - Delete
 	//
-	// Deletes a batch set from the specified project.
-	// Provide the set_id of the batch set to delete. Returns 204 No Content on success.
+	// Removes a batch set, named by set_id, from a project.
+	// A successful call answers 204 No Content.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6269,8 +6243,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetBatchSetWithResponse Batch Set - Get
 	//
-	// Retrieves a single batch set by its ID for the specified project.
-	// Returns the batch set object if found, or a 404 response if no batch set exists with the given ID.
+	// Returns one batch set of a project, chosen by its ID.
+	// The answer is 404 when the project has no batch set with that ID.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6279,9 +6253,9 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBatchSetWithBodyWithResponse Batch Set - Update
 	//
-	// Updates an existing batch set in the specified project.
-	// Provide the updated name (required), description, and optional data field.
-	// Returns the updated batch set object.
+	// Changes a batch set of a project.
+	// The body gives the new name (required) and, if wanted, a description and data.
+	// The answer is the batch set as changed.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6290,9 +6264,9 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateBatchSetWithResponse Batch Set - Update
 	//
-	// Updates an existing batch set in the specified project.
-	// Provide the updated name (required), description, and optional data field.
-	// Returns the updated batch set object.
+	// Changes a batch set of a project.
+	// The body gives the new name (required) and, if wanted, a description and data.
+	// The answer is the batch set as changed.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6311,7 +6285,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListFieldsWithResponse Field - List
 	//
-	// Retrieves the list of all fields in a project.
+	// Lists every field of a project.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6320,7 +6294,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateFieldsWithBodyWithResponse Field - Create
 	//
-	// Creates fields for a project. You can add more than one field using this process. See example. Returns the objects created.
+	// Creates one or more fields of a project in one call (the body is an array; see the example) and answers with the fields created.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6329,7 +6303,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateFieldsWithResponse Field - Create
 	//
-	// Creates fields for a project. You can add more than one field using this process. See example. Returns the objects created.
+	// Creates one or more fields of a project in one call (the body is an array; see the example) and answers with the fields created.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6338,7 +6312,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetFieldWithResponse Field - Get
 	//
-	// Retrieves the Field by ID.
+	// Returns one field, chosen by its ID.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6347,7 +6321,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateFieldWithBodyWithResponse Field - Update
 	//
-	// Updates a field. The object submitted to the endpoint should follow the format specified. Returns the updated field.
+	// Changes a field. The body must have the FieldRequest shape; the answer is the field as changed.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6356,7 +6330,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateFieldWithResponse Field - Update
 	//
-	// Updates a field. The object submitted to the endpoint should follow the format specified. Returns the updated field.
+	// Changes a field. The body must have the FieldRequest shape; the answer is the field as changed.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6365,7 +6339,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListFileStoresWithResponse File Store - List
 	//
-	// Retrieves the list of file stores in a project.
+	// Lists the file stores of a project.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6374,7 +6348,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetFileStoreItemsWithBodyWithResponse File Store - Get Items
 	//
-	// Retrieves the file store item metadata and bucket identifier by record ID.
+	// For each record ID given, returns the metadata of the record's file store item and its bucket identifier.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6383,7 +6357,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetFileStoreItemsWithResponse File Store - Get Items
 	//
-	// Retrieves the file store item metadata and bucket identifier by record ID.
+	// For each record ID given, returns the metadata of the record's file store item and its bucket identifier.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6392,7 +6366,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetFileStoreWithResponse File Store - Get
 	//
-	// Retrieves the file store by ID.
+	// Returns one file store, chosen by its ID.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6401,8 +6375,8 @@ type ClientWithResponsesInterface interface {
 
 	// UploadFileStoreFileWithBodyWithResponse File Store - Upload File
 	//
-	// Upload a file directly to a File Store.
-	// You can upload a file using a single request or upload a large file using a series of requests. For large files, you can use the chunk_index and chunk_count parameters to upload each chunk in sequence. Because of the performance cost of resassembling the complete file on the server, it is recommended to upload files in one single chunk when possible.
+	// Puts a file straight into a file store.
+	// A file goes in one request or, when large, as a series of chunks sent in order and numbered by chunk_index and chunk_count. Putting a chunked file back together costs the server time, so the vendor advises one chunk whenever possible.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6411,7 +6385,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListJobsWithResponse Job - List
 	//
-	// Retrieves the list of jobs in a project. You can retrieve three job types (the examples show four: 50006 mass action delete, 50007 delimited import, 50020 zip file extraction, 50035 native import).
+	// Lists the jobs of a project. The docs' text speaks of three job types, but their examples show four: 50006 mass action delete, 50007 delimited import, 50020 zip file extraction, 50035 native import.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6420,9 +6394,9 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJobWithBodyWithResponse Job - Create
 	//
-	// Creates a delete records, native import, delimited, or zip file extraction job.
-	// The details object needs be provided according to the type of job selected (see example).
-	// Returns the objects created.
+	// Creates a job of one of four kinds: deleting records, native import, delimited import or zip file extraction.
+	// The shape of details follows the job's type (see the example).
+	// The answer is the job created.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6431,9 +6405,9 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJobWithResponse Job - Create
 	//
-	// Creates a delete records, native import, delimited, or zip file extraction job.
-	// The details object needs be provided according to the type of job selected (see example).
-	// Returns the objects created.
+	// Creates a job of one of four kinds: deleting records, native import, delimited import or zip file extraction.
+	// The shape of details follows the job's type (see the example).
+	// The answer is the job created.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6442,7 +6416,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetJobWithResponse Job - Get
 	//
-	// Retrieves the job by ID.
+	// Returns one job, chosen by its ID.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6451,8 +6425,8 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateJobWithBodyWithResponse Job - Update
 	//
-	// Updates the name and description of a Job.
-	// Returns the job with the updated details.
+	// Changes a job's name and description.
+	// The answer is the job as changed.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6461,8 +6435,8 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateJobWithResponse Job - Update
 	//
-	// Updates the name and description of a Job.
-	// Returns the job with the updated details.
+	// Changes a job's name and description.
+	// The answer is the job as changed.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6471,8 +6445,8 @@ type ClientWithResponsesInterface interface {
 
 	// StartJobPostWithBodyWithResponse Job - Start (POST)
 	//
-	// Starts the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Starts a job (deleting records, delimited import or zip file extraction).
+	// The POST form of startJob; the docs accept either method.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6481,8 +6455,8 @@ type ClientWithResponsesInterface interface {
 
 	// StartJobPostWithResponse Job - Start (POST)
 	//
-	// Starts the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Starts a job (deleting records, delimited import or zip file extraction).
+	// The POST form of startJob; the docs accept either method.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6491,8 +6465,8 @@ type ClientWithResponsesInterface interface {
 
 	// StartJobWithBodyWithResponse Job - Start
 	//
-	// Starts the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Starts a job (deleting records, delimited import or zip file extraction).
+	// The docs offer PUT and POST for this alike; startJobPost is the POST form.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6501,8 +6475,8 @@ type ClientWithResponsesInterface interface {
 
 	// StartJobWithResponse Job - Start
 	//
-	// Starts the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Starts a job (deleting records, delimited import or zip file extraction).
+	// The docs offer PUT and POST for this alike; startJobPost is the POST form.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6511,8 +6485,8 @@ type ClientWithResponsesInterface interface {
 
 	// StopJobPostWithResponse Job - Stop (POST)
 	//
-	// Stops the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Stops a job (deleting records, delimited import or zip file extraction).
+	// The POST form of stopJob; the docs accept either method.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6521,8 +6495,8 @@ type ClientWithResponsesInterface interface {
 
 	// StopJobWithResponse Job - Stop
 	//
-	// Stops the delete records, delimited import or Zip file extraction job.
-	// Note: The Post request can also be used to complete this operation.
+	// Stops a job (deleting records, delimited import or zip file extraction).
+	// The docs offer PUT and POST for this alike; stopJobPost is the POST form.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6531,7 +6505,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListPanelsWithResponse Panel - List
 	//
-	// Retrieves the list of all panels in a project.
+	// Lists every panel of a project.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6558,7 +6532,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetPanelWithResponse Panel - Get
 	//
-	// Retrieves a panel by its ID.
+	// Returns one panel, chosen by its ID.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6567,7 +6541,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdatePanelWithBodyWithResponse Panel - Update
 	//
-	// Updates the properties of a panel. A panel's type cannot be changed.
+	// Changes a panel's name, location or custom related settings; its type stays as it was created.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6576,7 +6550,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdatePanelWithResponse Panel - Update
 	//
-	// Updates the properties of a panel. A panel's type cannot be changed.
+	// Changes a panel's name, location or custom related settings; its type stays as it was created.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6585,8 +6559,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListFoldersWithResponse Folder - List
 	//
-	// Retrieves the folders in a panel. The immediate child folders will be returned.
-	// If you specify the parent_id, then the immediate children of the parent folder will be returned.
+	// Lists the folders of a panel one level deep: without parent_id the folders at the top of the panel,
+	// with parent_id the direct subfolders of that folder.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6595,7 +6569,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateFolderWithBodyWithResponse Folder - Create
 	//
-	// Creates a Folder and returns the newly created object.
+	// Creates a folder and answers with it.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6604,7 +6578,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateFolderWithResponse Folder - Create
 	//
-	// Creates a Folder and returns the newly created object.
+	// Creates a folder and answers with it.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6622,7 +6596,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetFolderWithResponse Folder - Get
 	//
-	// Retrieves the selected folder from the selected project.
+	// Returns one folder of a panel.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6631,7 +6605,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateFolderWithBodyWithResponse Folder - Update
 	//
-	// Updates a folder.
+	// Changes a folder's name, description, parent or settings.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6640,7 +6614,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateFolderWithResponse Folder - Update
 	//
-	// Updates a folder.
+	// Changes a folder's name, description, parent or settings.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6649,8 +6623,8 @@ type ClientWithResponsesInterface interface {
 
 	// RemoveFolderRecordsWithBodyWithResponse Folder - Remove Records
 	//
-	// Removes records from a folder.
-	// Note that this action does not delete records from the project, it simply removes the association of the records from the specified folder.
+	// Takes records out of a folder.
+	// No record is deleted: the records stay in the project and only lose their link to the folder.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6659,8 +6633,8 @@ type ClientWithResponsesInterface interface {
 
 	// RemoveFolderRecordsWithResponse Folder - Remove Records
 	//
-	// Removes records from a folder.
-	// Note that this action does not delete records from the project, it simply removes the association of the records from the specified folder.
+	// Takes records out of a folder.
+	// No record is deleted: the records stay in the project and only lose their link to the folder.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6669,7 +6643,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListFolderRecordsWithResponse Folder - Get Records
 	//
-	// Retrieves the records in a specific folder.
+	// Lists the records filed in a folder.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6678,8 +6652,8 @@ type ClientWithResponsesInterface interface {
 
 	// AddFolderRecordsWithBodyWithResponse Folder - Add Records
 	//
-	// Adds existing records to a folder.
-	// Note that this action does not add records to the project, it simply creates the association of the records to the specified folder.
+	// Files existing records in a folder.
+	// No record is created: the call only links records already in the project to the folder.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6688,8 +6662,8 @@ type ClientWithResponsesInterface interface {
 
 	// AddFolderRecordsWithResponse Folder - Add Records
 	//
-	// Adds existing records to a folder.
-	// Note that this action does not add records to the project, it simply creates the association of the records to the specified folder.
+	// Files existing records in a folder.
+	// No record is created: the call only links records already in the project to the folder.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6698,8 +6672,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListRecordsWithResponse Record - List
 	//
-	// Retrieves the records for a project. If no parameters are provided, the API will return 100 records.
-	// The returned object contains an array of records.
+	// Lists the records of a project a page at a time; the answer is an array of records. Called with no parameter at all, it answers with 100 records (so say the docs).
 	// Values longer than size_limit characters are cut to size_limit (100 by default): pass a larger size_limit to read whole values.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -6709,7 +6682,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateRecordsWithBodyWithResponse Record - Create
 	//
-	// Creates new records in a project. When creating a new record, you can also provide the following parameters: hash_ids (the field IDs used to identify duplicates), filestore_id (an S3 file store holding the credentials for the bucket) and native_field_id (the native file field set up with that S3 file store).
+	// Adds records to a project. Besides the records, the body may carry hash_ids (the fields whose values identify duplicates), filestore_id (an S3 file store whose credentials open the bucket) and native_field_id (the native file field configured with that S3 file store).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6718,7 +6691,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateRecordsWithResponse Record - Create
 	//
-	// Creates new records in a project. When creating a new record, you can also provide the following parameters: hash_ids (the field IDs used to identify duplicates), filestore_id (an S3 file store holding the credentials for the bucket) and native_field_id (the native file field set up with that S3 file store).
+	// Adds records to a project. Besides the records, the body may carry hash_ids (the fields whose values identify duplicates), filestore_id (an S3 file store whose credentials open the bucket) and native_field_id (the native file field configured with that S3 file store).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6727,8 +6700,8 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateRecordsWithBodyWithResponse Record - Update
 	//
-	// Updates a list of records. If any records could not be updated, other records are still updated and 200 OK is returned. The record_errors portion of the response will contain information on failed records.
-	// To update a record's native file with a file hosted in AWS S3, optionally include the filestore_id and native_field_id in the request body. This will add a reference to the native file field for an S3 Identifier.
+	// Changes a list of records. A record that cannot be changed does not hold back the others: they are still updated, the answer is 200 OK, and record_errors describes each record that failed.
+	// To point a record's native file at a file kept in AWS S3, add filestore_id and native_field_id to the body (both optional); the native file field then refers to the file by an S3 identifier.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6737,8 +6710,8 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateRecordsWithResponse Record - Update
 	//
-	// Updates a list of records. If any records could not be updated, other records are still updated and 200 OK is returned. The record_errors portion of the response will contain information on failed records.
-	// To update a record's native file with a file hosted in AWS S3, optionally include the filestore_id and native_field_id in the request body. This will add a reference to the native file field for an S3 Identifier.
+	// Changes a list of records. A record that cannot be changed does not hold back the others: they are still updated, the answer is 200 OK, and record_errors describes each record that failed.
+	// To point a record's native file at a file kept in AWS S3, add filestore_id and native_field_id to the body (both optional); the native file field then refers to the file by an S3 identifier.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6747,8 +6720,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetRecordWithResponse Record - Get
 	//
-	// Retrieves the selected record from the selected project.
-	// The returned object contains an array with the requested record.
+	// Returns one record of a project.
+	// The docs' text calls the answer an array holding the record, while their example is a single record object (see x-iconect-guess).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6757,7 +6730,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteNativeFileWithResponse Native File - Delete
 	//
-	// Deletes a native file from a record.
+	// Removes a record's native file.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6766,9 +6739,9 @@ type ClientWithResponsesInterface interface {
 
 	// UploadNativeFileWithBodyWithResponse Native File - Upload
 	//
-	// Uploads a native file to a record.
-	// This endpoint requires a Native File Upload File Store configured for the project.
-	// You can upload a file using a single request or upload a large file using a series of requests. For large files, you can use the chunk_index and chunk_count parameters to upload each chunk in sequence. Because of the performance cost of resassembling the complete file on the server, it is recommended to upload files in one single chunk when possible.
+	// Uploads a record's native file.
+	// The project needs a file store set up for native uploads (a Native File Upload File Store).
+	// A file goes in one request or, when large, as a series of chunks sent in order and numbered by chunk_index and chunk_count. Putting a chunked file back together costs the server time, so the vendor advises one chunk whenever possible.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6777,8 +6750,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetProjectSettingsWithResponse Project - Get Settings
 	//
-	// Retrieves the settings for the specified project.
-	// field_associations maps each role (FROM, TO, NATIVEFIELD, DOCUMENTID, ...; about 150 upper-case keys) to the ID of the field that plays it, 0 when none does.
+	// Returns a project's settings.
+	// field_associations maps each role (FROM, TO, NATIVEFIELD, DOCUMENTID, ...; 140 upper-case keys in the docs) to the ID of the field that plays it, 0 when none does.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6787,7 +6760,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListNativeImportTemplatesWithResponse Template - List Native Import Templates
 	//
-	// Retrieves the list of all native import templates in a project.
+	// Lists every native import template of a project.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6796,7 +6769,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateViewWithBodyWithResponse View - Create
 	//
-	// Creates a new View using selected record IDs or a search query.
+	// Creates a view from either a set of record IDs or a search query.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6805,7 +6778,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateViewWithResponse View - Create
 	//
-	// Creates a new View using selected record IDs or a search query.
+	// Creates a view from either a set of record IDs or a search query.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11983,7 +11956,7 @@ func (r CreateViewResponse) ContentType() string {
 
 // CreateClientWithBodyWithResponse Client - Create
 //
-// Creates a Client. The example code shows the structure of the object (see example).
+// Creates a client; the example shows the structure of the body.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11998,7 +11971,7 @@ func (c *ClientWithResponses) CreateClientWithBodyWithResponse(ctx context.Conte
 
 // CreateClientWithResponse Client - Create
 //
-// Creates a Client. The example code shows the structure of the object (see example).
+// Creates a client; the example shows the structure of the body.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12013,9 +11986,9 @@ func (c *ClientWithResponses) CreateClientWithResponse(ctx context.Context, body
 
 // UpdateClientWithBodyWithResponse Client - Update
 //
-// Updates the properties of a Client. This structure is similar to the post (create) request. The URL needs to include the id of the Client that you want to update.
-// If the operation is successful, the return object will include the id of the updated client and the parameters passed in the request.
-// Note: This action can also be achieved using the /activate and /deactivate endpoints.
+// Changes a client's properties. The body has the same shape as createClient's; the client changed is the one whose id is in the URL.
+// On success the answer holds the client's id together with the values sent.
+// A client's state can be changed with the /activate and /deactivate endpoints as well.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12030,9 +12003,9 @@ func (c *ClientWithResponses) UpdateClientWithBodyWithResponse(ctx context.Conte
 
 // UpdateClientWithResponse Client - Update
 //
-// Updates the properties of a Client. This structure is similar to the post (create) request. The URL needs to include the id of the Client that you want to update.
-// If the operation is successful, the return object will include the id of the updated client and the parameters passed in the request.
-// Note: This action can also be achieved using the /activate and /deactivate endpoints.
+// Changes a client's properties. The body has the same shape as createClient's; the client changed is the one whose id is in the URL.
+// On success the answer holds the client's id together with the values sent.
+// A client's state can be changed with the /activate and /deactivate endpoints as well.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12048,7 +12021,7 @@ func (c *ClientWithResponses) UpdateClientWithResponse(ctx context.Context, clie
 // ActivateClientWithResponse Client - Activate
 //
 // Activates a Client (sets its state to Active, 0).
-// The updateClient description says its state change "can also be achieved using the /activate and /deactivate endpoints"; this operation is not documented otherwise.
+// Only mentioned in passing: the updateClient docs name /activate and /deactivate as another way to change a client's state, and nothing else documents this operation.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12079,7 +12052,7 @@ func (c *ClientWithResponses) DeactivateClientWithResponse(ctx context.Context, 
 
 // ListProjectsWithResponse Project - List
 //
-// Retrieves a list of projects. The type query parameter can be used to retrive the list of templates and both projects and templates (see below).
+// Lists projects. With the type query parameter the list holds templates instead, or projects and templates together (see DatabaseFilter).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12094,9 +12067,9 @@ func (c *ClientWithResponses) ListProjectsWithResponse(ctx context.Context, para
 
 // CreateProjectWithBodyWithResponse Project - Create
 //
-// Creates a new project.
-// If the operation is successful, the return object will include the id of the newly created Project together with the parameters passed in the request. If no state is provided the Project will be created as Active (0).
-// To create a new project using a template the project_template_id should be provided and specifies the template project that will be used to create the new project.
+// Creates a project.
+// On success the answer holds the new project's id along with the values sent. A project created without a state is Active (0).
+// To base the new project on a template project, give that template's ID in project_template_id.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12111,9 +12084,9 @@ func (c *ClientWithResponses) CreateProjectWithBodyWithResponse(ctx context.Cont
 
 // CreateProjectWithResponse Project - Create
 //
-// Creates a new project.
-// If the operation is successful, the return object will include the id of the newly created Project together with the parameters passed in the request. If no state is provided the Project will be created as Active (0).
-// To create a new project using a template the project_template_id should be provided and specifies the template project that will be used to create the new project.
+// Creates a project.
+// On success the answer holds the new project's id along with the values sent. A project created without a state is Active (0).
+// To base the new project on a template project, give that template's ID in project_template_id.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12128,8 +12101,8 @@ func (c *ClientWithResponses) CreateProjectWithResponse(ctx context.Context, bod
 
 // UpdateProjectWithBodyWithResponse Project - Update
 //
-// Updates a project name and description.
-// If the operation is successful, the return object will include the name and description of the updated Project.
+// Changes a project's name and description.
+// On success the answer carries the project's new name and description.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12144,8 +12117,8 @@ func (c *ClientWithResponses) UpdateProjectWithBodyWithResponse(ctx context.Cont
 
 // UpdateProjectWithResponse Project - Update
 //
-// Updates a project name and description.
-// If the operation is successful, the return object will include the name and description of the updated Project.
+// Changes a project's name and description.
+// On success the answer carries the project's new name and description.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12175,8 +12148,8 @@ func (c *ClientWithResponses) ActivateProjectWithResponse(ctx context.Context, p
 
 // DeleteBatchesWithBodyWithResponse Batches - Delete
 //
-// Deletes one or more batches from the project.
-// Provide a list of batch_ids to delete. All specified batch IDs must be greater than 0.
+// Removes one or more batches from a project.
+// The body lists the batch_ids, each of which must be 1 or more.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12191,8 +12164,8 @@ func (c *ClientWithResponses) DeleteBatchesWithBodyWithResponse(ctx context.Cont
 
 // DeleteBatchesWithResponse Batches - Delete
 //
-// Deletes one or more batches from the project.
-// Provide a list of batch_ids to delete. All specified batch IDs must be greater than 0.
+// Removes one or more batches from a project.
+// The body lists the batch_ids, each of which must be 1 or more.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12207,11 +12180,10 @@ func (c *ClientWithResponses) DeleteBatchesWithResponse(ctx context.Context, pro
 
 // CreateBatchesWithBodyWithResponse Batches - Create
 //
-// Creates new batches in the project using the specified batch parameters.
-// The batch object defines the batch creation settings, including type, size, prefix, and sorting options.
-// Arbitrary batch type (5) requires either record_ids or view_id (mutually exclusive).
-// All other batch types use standard batching rules and do not accept record_ids or view_id.
-// Returns the result of the batch creation.
+// Creates batches in a project from the settings in batch (type, size, prefix, sort order and the rest).
+// Type 5 (arbitrary) takes its records from exactly one of record_ids and view_id, which are mutually exclusive.
+// Any other type batches by the usual rules and accepts neither record_ids nor view_id.
+// The answer tells how the creation went.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12226,11 +12198,10 @@ func (c *ClientWithResponses) CreateBatchesWithBodyWithResponse(ctx context.Cont
 
 // CreateBatchesWithResponse Batches - Create
 //
-// Creates new batches in the project using the specified batch parameters.
-// The batch object defines the batch creation settings, including type, size, prefix, and sorting options.
-// Arbitrary batch type (5) requires either record_ids or view_id (mutually exclusive).
-// All other batch types use standard batching rules and do not accept record_ids or view_id.
-// Returns the result of the batch creation.
+// Creates batches in a project from the settings in batch (type, size, prefix, sort order and the rest).
+// Type 5 (arbitrary) takes its records from exactly one of record_ids and view_id, which are mutually exclusive.
+// Any other type batches by the usual rules and accepts neither record_ids nor view_id.
+// The answer tells how the creation went.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12245,9 +12216,9 @@ func (c *ClientWithResponses) CreateBatchesWithResponse(ctx context.Context, pro
 
 // UpdateBatchesWithBodyWithResponse Batches - Update
 //
-// Updates properties of one or more existing batches in the project.
-// Provide the batch_ids to update along with the new values for status_folder_id and/or notes.
-// Set a field to null to leave it unchanged.
+// Changes one or more batches of a project.
+// The body names the batch_ids and gives a new status_folder_id, new notes, or both.
+// A property sent as null keeps its current value.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12262,9 +12233,9 @@ func (c *ClientWithResponses) UpdateBatchesWithBodyWithResponse(ctx context.Cont
 
 // UpdateBatchesWithResponse Batches - Update
 //
-// Updates properties of one or more existing batches in the project.
-// Provide the batch_ids to update along with the new values for status_folder_id and/or notes.
-// Set a field to null to leave it unchanged.
+// Changes one or more batches of a project.
+// The body names the batch_ids and gives a new status_folder_id, new notes, or both.
+// A property sent as null keeps its current value.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12279,8 +12250,8 @@ func (c *ClientWithResponses) UpdateBatchesWithResponse(ctx context.Context, pro
 
 // AssignBatchesWithBodyWithResponse Batches - Assign
 //
-// Assigns one or more batches to a specified user in the project.
-// Provide the user_id of the target user and a list of batch_ids to assign.
+// Gives one or more of the project's batches to a user.
+// The body names the user (user_id) and the batches (batch_ids).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12295,8 +12266,8 @@ func (c *ClientWithResponses) AssignBatchesWithBodyWithResponse(ctx context.Cont
 
 // AssignBatchesWithResponse Batches - Assign
 //
-// Assigns one or more batches to a specified user in the project.
-// Provide the user_id of the target user and a list of batch_ids to assign.
+// Gives one or more of the project's batches to a user.
+// The body names the user (user_id) and the batches (batch_ids).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12311,10 +12282,9 @@ func (c *ClientWithResponses) AssignBatchesWithResponse(ctx context.Context, pro
 
 // ListAssignedBatchesWithBodyWithResponse Batches - List Assigned
 //
-// Retrieves the list of batches that are currently assigned to users in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that are assigned to a user now.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12329,10 +12299,9 @@ func (c *ClientWithResponses) ListAssignedBatchesWithBodyWithResponse(ctx contex
 
 // ListAssignedBatchesWithResponse Batches - List Assigned
 //
-// Retrieves the list of batches that are currently assigned to users in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that are assigned to a user now.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12347,9 +12316,9 @@ func (c *ClientWithResponses) ListAssignedBatchesWithResponse(ctx context.Contex
 
 // CheckInBatchWithBodyWithResponse Batches - Check In
 //
-// Checks in a batch by updating its status and optionally moving it to a different batch set.
-// Provide the batch_id, the desired batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE),
-// and an optional target_batch_set_id to move the batch to a different batch set.
+// Checks a batch in: sets its status and, if asked, moves it to another batch set.
+// The body gives batch_id, the new batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE)
+// and, only to move the batch, target_batch_set_id.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12364,9 +12333,9 @@ func (c *ClientWithResponses) CheckInBatchWithBodyWithResponse(ctx context.Conte
 
 // CheckInBatchWithResponse Batches - Check In
 //
-// Checks in a batch by updating its status and optionally moving it to a different batch set.
-// Provide the batch_id, the desired batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE),
-// and an optional target_batch_set_id to move the batch to a different batch set.
+// Checks a batch in: sets its status and, if asked, moves it to another batch set.
+// The body gives batch_id, the new batch_status (0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE)
+// and, only to move the batch, target_batch_set_id.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12381,10 +12350,9 @@ func (c *ClientWithResponses) CheckInBatchWithResponse(ctx context.Context, proj
 
 // ListCompletedBatchesWithBodyWithResponse Batches - List Completed
 //
-// Retrieves the list of batches that have been completed in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that are complete.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12399,10 +12367,9 @@ func (c *ClientWithResponses) ListCompletedBatchesWithBodyWithResponse(ctx conte
 
 // ListCompletedBatchesWithResponse Batches - List Completed
 //
-// Retrieves the list of batches that have been completed in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that are complete.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12417,8 +12384,8 @@ func (c *ClientWithResponses) ListCompletedBatchesWithResponse(ctx context.Conte
 
 // UnassignBatchesWithBodyWithResponse Batches - Unassign
 //
-// Removes the user assignment from one or more batches in the project.
-// Provide a list of batch_ids to unassign. The batches will be moved back to the unassigned pool.
+// Takes one or more of the project's batches away from their users.
+// The body lists the batch_ids; those batches go back to the pool of unassigned batches.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12433,8 +12400,8 @@ func (c *ClientWithResponses) UnassignBatchesWithBodyWithResponse(ctx context.Co
 
 // UnassignBatchesWithResponse Batches - Unassign
 //
-// Removes the user assignment from one or more batches in the project.
-// Provide a list of batch_ids to unassign. The batches will be moved back to the unassigned pool.
+// Takes one or more of the project's batches away from their users.
+// The body lists the batch_ids; those batches go back to the pool of unassigned batches.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12449,10 +12416,9 @@ func (c *ClientWithResponses) UnassignBatchesWithResponse(ctx context.Context, p
 
 // ListUnassignedBatchesWithBodyWithResponse Batches - List Unassigned
 //
-// Retrieves the list of batches that are not currently assigned to any user in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that no user holds at present.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12467,10 +12433,9 @@ func (c *ClientWithResponses) ListUnassignedBatchesWithBodyWithResponse(ctx cont
 
 // ListUnassignedBatchesWithResponse Batches - List Unassigned
 //
-// Retrieves the list of batches that are not currently assigned to any user in the project.
-// This API is paged. Use the page and page_size query parameters to control pagination.
-// Optionally filter by batch_set_id and provide sorting and filtering criteria in the request body.
-// Returns the matching batches along with pagination metadata.
+// Lists the project's batches that no user holds at present.
+// The list is paged: the page and page_size query parameters pick the page. batch_set_id narrows it to one batch set, and the body carries the sort order and filters.
+// The answer holds the page of batches and the paging figures.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12485,8 +12450,8 @@ func (c *ClientWithResponses) ListUnassignedBatchesWithResponse(ctx context.Cont
 
 // ListBatchSetsWithResponse Batch Set - List
 //
-// Retrieves all batch sets for the specified project.
-// Returns a list of batch set objects, each containing the set ID, name, description, and validity status.
+// Lists every batch set of a project.
+// Each entry gives the set's ID, name and description and whether it is valid.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12501,9 +12466,9 @@ func (c *ClientWithResponses) ListBatchSetsWithResponse(ctx context.Context, pro
 
 // CreateBatchSetWithBodyWithResponse Batch Set - Create
 //
-// Creates a new batch set in the specified project.
-// Provide a name (required), description, and optional data field.
-// Returns the newly created batch set object.
+// Adds a batch set to a project.
+// The body gives its name (required) and, if wanted, a description and data.
+// The answer is the batch set created.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12518,9 +12483,9 @@ func (c *ClientWithResponses) CreateBatchSetWithBodyWithResponse(ctx context.Con
 
 // CreateBatchSetWithResponse Batch Set - Create
 //
-// Creates a new batch set in the specified project.
-// Provide a name (required), description, and optional data field.
-// Returns the newly created batch set object.
+// Adds a batch set to a project.
+// The body gives its name (required) and, if wanted, a description and data.
+// The answer is the batch set created.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12535,8 +12500,8 @@ func (c *ClientWithResponses) CreateBatchSetWithResponse(ctx context.Context, pr
 
 // DeleteBatchSetWithResponse Batch Set - Delete
 //
-// Deletes a batch set from the specified project.
-// Provide the set_id of the batch set to delete. Returns 204 No Content on success.
+// Removes a batch set, named by set_id, from a project.
+// A successful call answers 204 No Content.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12551,8 +12516,8 @@ func (c *ClientWithResponses) DeleteBatchSetWithResponse(ctx context.Context, pr
 
 // GetBatchSetWithResponse Batch Set - Get
 //
-// Retrieves a single batch set by its ID for the specified project.
-// Returns the batch set object if found, or a 404 response if no batch set exists with the given ID.
+// Returns one batch set of a project, chosen by its ID.
+// The answer is 404 when the project has no batch set with that ID.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12567,9 +12532,9 @@ func (c *ClientWithResponses) GetBatchSetWithResponse(ctx context.Context, proje
 
 // UpdateBatchSetWithBodyWithResponse Batch Set - Update
 //
-// Updates an existing batch set in the specified project.
-// Provide the updated name (required), description, and optional data field.
-// Returns the updated batch set object.
+// Changes a batch set of a project.
+// The body gives the new name (required) and, if wanted, a description and data.
+// The answer is the batch set as changed.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12584,9 +12549,9 @@ func (c *ClientWithResponses) UpdateBatchSetWithBodyWithResponse(ctx context.Con
 
 // UpdateBatchSetWithResponse Batch Set - Update
 //
-// Updates an existing batch set in the specified project.
-// Provide the updated name (required), description, and optional data field.
-// Returns the updated batch set object.
+// Changes a batch set of a project.
+// The body gives the new name (required) and, if wanted, a description and data.
+// The answer is the batch set as changed.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12617,7 +12582,7 @@ func (c *ClientWithResponses) DeactivateProjectWithResponse(ctx context.Context,
 
 // ListFieldsWithResponse Field - List
 //
-// Retrieves the list of all fields in a project.
+// Lists every field of a project.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12632,7 +12597,7 @@ func (c *ClientWithResponses) ListFieldsWithResponse(ctx context.Context, projec
 
 // CreateFieldsWithBodyWithResponse Field - Create
 //
-// Creates fields for a project. You can add more than one field using this process. See example. Returns the objects created.
+// Creates one or more fields of a project in one call (the body is an array; see the example) and answers with the fields created.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12647,7 +12612,7 @@ func (c *ClientWithResponses) CreateFieldsWithBodyWithResponse(ctx context.Conte
 
 // CreateFieldsWithResponse Field - Create
 //
-// Creates fields for a project. You can add more than one field using this process. See example. Returns the objects created.
+// Creates one or more fields of a project in one call (the body is an array; see the example) and answers with the fields created.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12662,7 +12627,7 @@ func (c *ClientWithResponses) CreateFieldsWithResponse(ctx context.Context, proj
 
 // GetFieldWithResponse Field - Get
 //
-// Retrieves the Field by ID.
+// Returns one field, chosen by its ID.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12677,7 +12642,7 @@ func (c *ClientWithResponses) GetFieldWithResponse(ctx context.Context, projectI
 
 // UpdateFieldWithBodyWithResponse Field - Update
 //
-// Updates a field. The object submitted to the endpoint should follow the format specified. Returns the updated field.
+// Changes a field. The body must have the FieldRequest shape; the answer is the field as changed.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12692,7 +12657,7 @@ func (c *ClientWithResponses) UpdateFieldWithBodyWithResponse(ctx context.Contex
 
 // UpdateFieldWithResponse Field - Update
 //
-// Updates a field. The object submitted to the endpoint should follow the format specified. Returns the updated field.
+// Changes a field. The body must have the FieldRequest shape; the answer is the field as changed.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12707,7 +12672,7 @@ func (c *ClientWithResponses) UpdateFieldWithResponse(ctx context.Context, proje
 
 // ListFileStoresWithResponse File Store - List
 //
-// Retrieves the list of file stores in a project.
+// Lists the file stores of a project.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12722,7 +12687,7 @@ func (c *ClientWithResponses) ListFileStoresWithResponse(ctx context.Context, pr
 
 // GetFileStoreItemsWithBodyWithResponse File Store - Get Items
 //
-// Retrieves the file store item metadata and bucket identifier by record ID.
+// For each record ID given, returns the metadata of the record's file store item and its bucket identifier.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12737,7 +12702,7 @@ func (c *ClientWithResponses) GetFileStoreItemsWithBodyWithResponse(ctx context.
 
 // GetFileStoreItemsWithResponse File Store - Get Items
 //
-// Retrieves the file store item metadata and bucket identifier by record ID.
+// For each record ID given, returns the metadata of the record's file store item and its bucket identifier.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12752,7 +12717,7 @@ func (c *ClientWithResponses) GetFileStoreItemsWithResponse(ctx context.Context,
 
 // GetFileStoreWithResponse File Store - Get
 //
-// Retrieves the file store by ID.
+// Returns one file store, chosen by its ID.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12767,8 +12732,8 @@ func (c *ClientWithResponses) GetFileStoreWithResponse(ctx context.Context, proj
 
 // UploadFileStoreFileWithBodyWithResponse File Store - Upload File
 //
-// Upload a file directly to a File Store.
-// You can upload a file using a single request or upload a large file using a series of requests. For large files, you can use the chunk_index and chunk_count parameters to upload each chunk in sequence. Because of the performance cost of resassembling the complete file on the server, it is recommended to upload files in one single chunk when possible.
+// Puts a file straight into a file store.
+// A file goes in one request or, when large, as a series of chunks sent in order and numbered by chunk_index and chunk_count. Putting a chunked file back together costs the server time, so the vendor advises one chunk whenever possible.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12783,7 +12748,7 @@ func (c *ClientWithResponses) UploadFileStoreFileWithBodyWithResponse(ctx contex
 
 // ListJobsWithResponse Job - List
 //
-// Retrieves the list of jobs in a project. You can retrieve three job types (the examples show four: 50006 mass action delete, 50007 delimited import, 50020 zip file extraction, 50035 native import).
+// Lists the jobs of a project. The docs' text speaks of three job types, but their examples show four: 50006 mass action delete, 50007 delimited import, 50020 zip file extraction, 50035 native import.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12798,9 +12763,9 @@ func (c *ClientWithResponses) ListJobsWithResponse(ctx context.Context, projectI
 
 // CreateJobWithBodyWithResponse Job - Create
 //
-// Creates a delete records, native import, delimited, or zip file extraction job.
-// The details object needs be provided according to the type of job selected (see example).
-// Returns the objects created.
+// Creates a job of one of four kinds: deleting records, native import, delimited import or zip file extraction.
+// The shape of details follows the job's type (see the example).
+// The answer is the job created.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12815,9 +12780,9 @@ func (c *ClientWithResponses) CreateJobWithBodyWithResponse(ctx context.Context,
 
 // CreateJobWithResponse Job - Create
 //
-// Creates a delete records, native import, delimited, or zip file extraction job.
-// The details object needs be provided according to the type of job selected (see example).
-// Returns the objects created.
+// Creates a job of one of four kinds: deleting records, native import, delimited import or zip file extraction.
+// The shape of details follows the job's type (see the example).
+// The answer is the job created.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12832,7 +12797,7 @@ func (c *ClientWithResponses) CreateJobWithResponse(ctx context.Context, project
 
 // GetJobWithResponse Job - Get
 //
-// Retrieves the job by ID.
+// Returns one job, chosen by its ID.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12847,8 +12812,8 @@ func (c *ClientWithResponses) GetJobWithResponse(ctx context.Context, projectID 
 
 // UpdateJobWithBodyWithResponse Job - Update
 //
-// Updates the name and description of a Job.
-// Returns the job with the updated details.
+// Changes a job's name and description.
+// The answer is the job as changed.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12863,8 +12828,8 @@ func (c *ClientWithResponses) UpdateJobWithBodyWithResponse(ctx context.Context,
 
 // UpdateJobWithResponse Job - Update
 //
-// Updates the name and description of a Job.
-// Returns the job with the updated details.
+// Changes a job's name and description.
+// The answer is the job as changed.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12879,8 +12844,8 @@ func (c *ClientWithResponses) UpdateJobWithResponse(ctx context.Context, project
 
 // StartJobPostWithBodyWithResponse Job - Start (POST)
 //
-// Starts the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Starts a job (deleting records, delimited import or zip file extraction).
+// The POST form of startJob; the docs accept either method.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12895,8 +12860,8 @@ func (c *ClientWithResponses) StartJobPostWithBodyWithResponse(ctx context.Conte
 
 // StartJobPostWithResponse Job - Start (POST)
 //
-// Starts the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Starts a job (deleting records, delimited import or zip file extraction).
+// The POST form of startJob; the docs accept either method.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12911,8 +12876,8 @@ func (c *ClientWithResponses) StartJobPostWithResponse(ctx context.Context, proj
 
 // StartJobWithBodyWithResponse Job - Start
 //
-// Starts the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Starts a job (deleting records, delimited import or zip file extraction).
+// The docs offer PUT and POST for this alike; startJobPost is the POST form.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12927,8 +12892,8 @@ func (c *ClientWithResponses) StartJobWithBodyWithResponse(ctx context.Context, 
 
 // StartJobWithResponse Job - Start
 //
-// Starts the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Starts a job (deleting records, delimited import or zip file extraction).
+// The docs offer PUT and POST for this alike; startJobPost is the POST form.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12943,8 +12908,8 @@ func (c *ClientWithResponses) StartJobWithResponse(ctx context.Context, projectI
 
 // StopJobPostWithResponse Job - Stop (POST)
 //
-// Stops the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Stops a job (deleting records, delimited import or zip file extraction).
+// The POST form of stopJob; the docs accept either method.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12959,8 +12924,8 @@ func (c *ClientWithResponses) StopJobPostWithResponse(ctx context.Context, proje
 
 // StopJobWithResponse Job - Stop
 //
-// Stops the delete records, delimited import or Zip file extraction job.
-// Note: The Post request can also be used to complete this operation.
+// Stops a job (deleting records, delimited import or zip file extraction).
+// The docs offer PUT and POST for this alike; stopJobPost is the POST form.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12975,7 +12940,7 @@ func (c *ClientWithResponses) StopJobWithResponse(ctx context.Context, projectID
 
 // ListPanelsWithResponse Panel - List
 //
-// Retrieves the list of all panels in a project.
+// Lists every panel of a project.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13020,7 +12985,7 @@ func (c *ClientWithResponses) CreatePanelWithResponse(ctx context.Context, proje
 
 // GetPanelWithResponse Panel - Get
 //
-// Retrieves a panel by its ID.
+// Returns one panel, chosen by its ID.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13035,7 +13000,7 @@ func (c *ClientWithResponses) GetPanelWithResponse(ctx context.Context, projectI
 
 // UpdatePanelWithBodyWithResponse Panel - Update
 //
-// Updates the properties of a panel. A panel's type cannot be changed.
+// Changes a panel's name, location or custom related settings; its type stays as it was created.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13050,7 +13015,7 @@ func (c *ClientWithResponses) UpdatePanelWithBodyWithResponse(ctx context.Contex
 
 // UpdatePanelWithResponse Panel - Update
 //
-// Updates the properties of a panel. A panel's type cannot be changed.
+// Changes a panel's name, location or custom related settings; its type stays as it was created.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13065,8 +13030,8 @@ func (c *ClientWithResponses) UpdatePanelWithResponse(ctx context.Context, proje
 
 // ListFoldersWithResponse Folder - List
 //
-// Retrieves the folders in a panel. The immediate child folders will be returned.
-// If you specify the parent_id, then the immediate children of the parent folder will be returned.
+// Lists the folders of a panel one level deep: without parent_id the folders at the top of the panel,
+// with parent_id the direct subfolders of that folder.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13081,7 +13046,7 @@ func (c *ClientWithResponses) ListFoldersWithResponse(ctx context.Context, proje
 
 // CreateFolderWithBodyWithResponse Folder - Create
 //
-// Creates a Folder and returns the newly created object.
+// Creates a folder and answers with it.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13096,7 +13061,7 @@ func (c *ClientWithResponses) CreateFolderWithBodyWithResponse(ctx context.Conte
 
 // CreateFolderWithResponse Folder - Create
 //
-// Creates a Folder and returns the newly created object.
+// Creates a folder and answers with it.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13126,7 +13091,7 @@ func (c *ClientWithResponses) DeleteFolderWithResponse(ctx context.Context, proj
 
 // GetFolderWithResponse Folder - Get
 //
-// Retrieves the selected folder from the selected project.
+// Returns one folder of a panel.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13141,7 +13106,7 @@ func (c *ClientWithResponses) GetFolderWithResponse(ctx context.Context, project
 
 // UpdateFolderWithBodyWithResponse Folder - Update
 //
-// Updates a folder.
+// Changes a folder's name, description, parent or settings.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13156,7 +13121,7 @@ func (c *ClientWithResponses) UpdateFolderWithBodyWithResponse(ctx context.Conte
 
 // UpdateFolderWithResponse Folder - Update
 //
-// Updates a folder.
+// Changes a folder's name, description, parent or settings.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13171,8 +13136,8 @@ func (c *ClientWithResponses) UpdateFolderWithResponse(ctx context.Context, proj
 
 // RemoveFolderRecordsWithBodyWithResponse Folder - Remove Records
 //
-// Removes records from a folder.
-// Note that this action does not delete records from the project, it simply removes the association of the records from the specified folder.
+// Takes records out of a folder.
+// No record is deleted: the records stay in the project and only lose their link to the folder.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13187,8 +13152,8 @@ func (c *ClientWithResponses) RemoveFolderRecordsWithBodyWithResponse(ctx contex
 
 // RemoveFolderRecordsWithResponse Folder - Remove Records
 //
-// Removes records from a folder.
-// Note that this action does not delete records from the project, it simply removes the association of the records from the specified folder.
+// Takes records out of a folder.
+// No record is deleted: the records stay in the project and only lose their link to the folder.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13203,7 +13168,7 @@ func (c *ClientWithResponses) RemoveFolderRecordsWithResponse(ctx context.Contex
 
 // ListFolderRecordsWithResponse Folder - Get Records
 //
-// Retrieves the records in a specific folder.
+// Lists the records filed in a folder.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13218,8 +13183,8 @@ func (c *ClientWithResponses) ListFolderRecordsWithResponse(ctx context.Context,
 
 // AddFolderRecordsWithBodyWithResponse Folder - Add Records
 //
-// Adds existing records to a folder.
-// Note that this action does not add records to the project, it simply creates the association of the records to the specified folder.
+// Files existing records in a folder.
+// No record is created: the call only links records already in the project to the folder.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13234,8 +13199,8 @@ func (c *ClientWithResponses) AddFolderRecordsWithBodyWithResponse(ctx context.C
 
 // AddFolderRecordsWithResponse Folder - Add Records
 //
-// Adds existing records to a folder.
-// Note that this action does not add records to the project, it simply creates the association of the records to the specified folder.
+// Files existing records in a folder.
+// No record is created: the call only links records already in the project to the folder.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13250,8 +13215,7 @@ func (c *ClientWithResponses) AddFolderRecordsWithResponse(ctx context.Context, 
 
 // ListRecordsWithResponse Record - List
 //
-// Retrieves the records for a project. If no parameters are provided, the API will return 100 records.
-// The returned object contains an array of records.
+// Lists the records of a project a page at a time; the answer is an array of records. Called with no parameter at all, it answers with 100 records (so say the docs).
 // Values longer than size_limit characters are cut to size_limit (100 by default): pass a larger size_limit to read whole values.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -13267,7 +13231,7 @@ func (c *ClientWithResponses) ListRecordsWithResponse(ctx context.Context, proje
 
 // CreateRecordsWithBodyWithResponse Record - Create
 //
-// Creates new records in a project. When creating a new record, you can also provide the following parameters: hash_ids (the field IDs used to identify duplicates), filestore_id (an S3 file store holding the credentials for the bucket) and native_field_id (the native file field set up with that S3 file store).
+// Adds records to a project. Besides the records, the body may carry hash_ids (the fields whose values identify duplicates), filestore_id (an S3 file store whose credentials open the bucket) and native_field_id (the native file field configured with that S3 file store).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13282,7 +13246,7 @@ func (c *ClientWithResponses) CreateRecordsWithBodyWithResponse(ctx context.Cont
 
 // CreateRecordsWithResponse Record - Create
 //
-// Creates new records in a project. When creating a new record, you can also provide the following parameters: hash_ids (the field IDs used to identify duplicates), filestore_id (an S3 file store holding the credentials for the bucket) and native_field_id (the native file field set up with that S3 file store).
+// Adds records to a project. Besides the records, the body may carry hash_ids (the fields whose values identify duplicates), filestore_id (an S3 file store whose credentials open the bucket) and native_field_id (the native file field configured with that S3 file store).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13297,8 +13261,8 @@ func (c *ClientWithResponses) CreateRecordsWithResponse(ctx context.Context, pro
 
 // UpdateRecordsWithBodyWithResponse Record - Update
 //
-// Updates a list of records. If any records could not be updated, other records are still updated and 200 OK is returned. The record_errors portion of the response will contain information on failed records.
-// To update a record's native file with a file hosted in AWS S3, optionally include the filestore_id and native_field_id in the request body. This will add a reference to the native file field for an S3 Identifier.
+// Changes a list of records. A record that cannot be changed does not hold back the others: they are still updated, the answer is 200 OK, and record_errors describes each record that failed.
+// To point a record's native file at a file kept in AWS S3, add filestore_id and native_field_id to the body (both optional); the native file field then refers to the file by an S3 identifier.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13313,8 +13277,8 @@ func (c *ClientWithResponses) UpdateRecordsWithBodyWithResponse(ctx context.Cont
 
 // UpdateRecordsWithResponse Record - Update
 //
-// Updates a list of records. If any records could not be updated, other records are still updated and 200 OK is returned. The record_errors portion of the response will contain information on failed records.
-// To update a record's native file with a file hosted in AWS S3, optionally include the filestore_id and native_field_id in the request body. This will add a reference to the native file field for an S3 Identifier.
+// Changes a list of records. A record that cannot be changed does not hold back the others: they are still updated, the answer is 200 OK, and record_errors describes each record that failed.
+// To point a record's native file at a file kept in AWS S3, add filestore_id and native_field_id to the body (both optional); the native file field then refers to the file by an S3 identifier.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13329,8 +13293,8 @@ func (c *ClientWithResponses) UpdateRecordsWithResponse(ctx context.Context, pro
 
 // GetRecordWithResponse Record - Get
 //
-// Retrieves the selected record from the selected project.
-// The returned object contains an array with the requested record.
+// Returns one record of a project.
+// The docs' text calls the answer an array holding the record, while their example is a single record object (see x-iconect-guess).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13345,7 +13309,7 @@ func (c *ClientWithResponses) GetRecordWithResponse(ctx context.Context, project
 
 // DeleteNativeFileWithResponse Native File - Delete
 //
-// Deletes a native file from a record.
+// Removes a record's native file.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13360,9 +13324,9 @@ func (c *ClientWithResponses) DeleteNativeFileWithResponse(ctx context.Context, 
 
 // UploadNativeFileWithBodyWithResponse Native File - Upload
 //
-// Uploads a native file to a record.
-// This endpoint requires a Native File Upload File Store configured for the project.
-// You can upload a file using a single request or upload a large file using a series of requests. For large files, you can use the chunk_index and chunk_count parameters to upload each chunk in sequence. Because of the performance cost of resassembling the complete file on the server, it is recommended to upload files in one single chunk when possible.
+// Uploads a record's native file.
+// The project needs a file store set up for native uploads (a Native File Upload File Store).
+// A file goes in one request or, when large, as a series of chunks sent in order and numbered by chunk_index and chunk_count. Putting a chunked file back together costs the server time, so the vendor advises one chunk whenever possible.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13377,8 +13341,8 @@ func (c *ClientWithResponses) UploadNativeFileWithBodyWithResponse(ctx context.C
 
 // GetProjectSettingsWithResponse Project - Get Settings
 //
-// Retrieves the settings for the specified project.
-// field_associations maps each role (FROM, TO, NATIVEFIELD, DOCUMENTID, ...; about 150 upper-case keys) to the ID of the field that plays it, 0 when none does.
+// Returns a project's settings.
+// field_associations maps each role (FROM, TO, NATIVEFIELD, DOCUMENTID, ...; 140 upper-case keys in the docs) to the ID of the field that plays it, 0 when none does.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13393,7 +13357,7 @@ func (c *ClientWithResponses) GetProjectSettingsWithResponse(ctx context.Context
 
 // ListNativeImportTemplatesWithResponse Template - List Native Import Templates
 //
-// Retrieves the list of all native import templates in a project.
+// Lists every native import template of a project.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13408,7 +13372,7 @@ func (c *ClientWithResponses) ListNativeImportTemplatesWithResponse(ctx context.
 
 // CreateViewWithBodyWithResponse View - Create
 //
-// Creates a new View using selected record IDs or a search query.
+// Creates a view from either a set of record IDs or a search query.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13423,7 +13387,7 @@ func (c *ClientWithResponses) CreateViewWithBodyWithResponse(ctx context.Context
 
 // CreateViewWithResponse View - Create
 //
-// Creates a new View using selected record IDs or a search query.
+// Creates a view from either a set of record IDs or a search query.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -465,13 +465,13 @@ type BatchFilter struct {
 	Ascending *bool             `json:"ascending,omitempty"`
 	Filters   []BatchFilterItem `json:"filters,omitempty"`
 
-	// HideCompleted Whether to exclude completed batches from batch filtering results.
+	// HideCompleted Leave completed batches out of the list.
 	HideCompleted *bool `json:"hide_completed,omitempty"`
 
-	// Sort Values that batches can be sorted on (meanings undocumented).
+	// Sort What a batch list is sorted by (meanings undocumented).
 	Sort *EnBatchSortBy `json:"sort,omitempty"`
 
-	// UserIds The list of User IDs to filter the result to.
+	// UserIds Only the batches of these users.
 	UserIds []int64 `json:"user_ids,omitempty"`
 }
 
@@ -516,14 +516,14 @@ type BatchStatus int32
 
 // CheckInBatchRequest The body of checkInBatch.
 type CheckInBatchRequest struct {
-	// BatchID The ID of the batch to check in.
+	// BatchID The batch to check in.
 	BatchID *int64 `json:"batch_id,omitempty"`
 
 	// BatchStatus The status of a batch. 0 = AVAILABLE, 1 = NOT_COMPLETE, 2 = COMPLETE (the checkInBatch description).
 	// 3 and 4 are undocumented; the docs' example of an assigned batch has status 3 (guess: assigned / in progress).
 	BatchStatus *BatchStatus `json:"batch_status,omitempty"`
 
-	// TargetBatchSetID Optional. The target batch set ID to move the batch to. Defaults to 0 (stay).
+	// TargetBatchSetID Optional. The batch set to move the batch into; 0, the default, leaves it where it is.
 	TargetBatchSetID *int64 `json:"target_batch_set_id,omitempty"`
 }
 
@@ -533,7 +533,7 @@ type Client struct {
 	ID          int64   `json:"id"`
 	Name        string  `json:"name"`
 
-	// State The active status of the object. 0 = Active (the docs: a project is "created as Active (0)").
+	// State Whether the object is active. 0 = Active (the docs: a new project without a state is "created as Active (0)").
 	// 2 is probably Inactive (it pairs with the /activate and /deactivate endpoints); unconfirmed, hence Value2.
 	State State `json:"state"`
 }
@@ -543,7 +543,7 @@ type ClientRequest struct {
 	Description string `json:"description"`
 	Name        string `json:"name"`
 
-	// State The active status of the object. 0 = Active (the docs: a project is "created as Active (0)").
+	// State Whether the object is active. 0 = Active (the docs: a new project without a state is "created as Active (0)").
 	// 2 is probably Inactive (it pairs with the /activate and /deactivate endpoints); unconfirmed, hence Value2.
 	State State `json:"state"`
 }
@@ -553,10 +553,10 @@ type CompletedBatchFilter struct {
 	Ascending *bool             `json:"ascending,omitempty"`
 	Filters   []BatchFilterItem `json:"filters,omitempty"`
 
-	// Sort Values that batches can be sorted on (meanings undocumented).
+	// Sort What a batch list is sorted by (meanings undocumented).
 	Sort *EnBatchSortBy `json:"sort,omitempty"`
 
-	// UserIds The list of User IDs to filter the result to.
+	// UserIds Only the batches of these users.
 	UserIds []int64 `json:"user_ids,omitempty"`
 }
 
@@ -591,10 +591,10 @@ type CreateBatchesRequest struct {
 	// Batch The batch creation settings. The docs show only an example; the property types follow it.
 	Batch *CreateBatchStruct `json:"batch,omitempty"`
 
-	// RecordIds Record IDs to include in the batch. Only valid for arbitrary batch type (5), mutually exclusive with view_id.
+	// RecordIds The records to batch. Accepted only with batch type 5 (arbitrary); mutually exclusive with view_id.
 	RecordIds []int64 `json:"record_ids,omitempty"`
 
-	// ViewID View ID whose records populate the batch. Only valid for arbitrary batch type (5), mutually exclusive with record_ids.
+	// ViewID A view whose records fill the batch. Accepted only with batch type 5 (arbitrary); mutually exclusive with record_ids.
 	ViewID *int64 `json:"view_id,omitempty"`
 }
 
@@ -605,7 +605,7 @@ type CreatePanelRequest struct {
 	Location              *int64                 `json:"location,omitempty"`
 	Name                  *string                `json:"name,omitempty"`
 
-	// Type The type of the panel. The docs' examples use 0 for the "GENERAL" and "REVIEW" panels and 1 for a custom
+	// Type The kind of panel. The docs' examples use 0 for the "GENERAL" and "REVIEW" panels and 1 for a custom
 	// related panel with custom_related_settings; names unconfirmed.
 	Type *PanelType `json:"type,omitempty"`
 }
@@ -620,10 +620,10 @@ type CreateProjectRequest struct {
 	Description   *string `json:"description,omitempty"`
 	Name          *string `json:"name"`
 
-	// ProjectTemplateID Creates a project based on this template project.
+	// ProjectTemplateID A template project to base the new project on.
 	ProjectTemplateID *int32 `json:"project_template_id,omitempty"`
 
-	// Type The type of the database. The docs' examples use 3 for an ordinary review project; the other meanings are unknown.
+	// Type The kind of database. The docs' examples use 3 for an ordinary review project; the other meanings are unknown.
 	Type *DatabaseType `json:"type,omitempty"`
 }
 
@@ -640,16 +640,16 @@ type CreateRecordsResult struct {
 
 // CreateViewRequest The body of createView. Exactly one of selected_ids and search_query.
 type CreateViewRequest struct {
-	// ExpiryDate The date on which the View will expire. This must be a date in the future.
+	// ExpiryDate When the view expires; it must lie in the future.
 	ExpiryDate *time.Time `json:"expiry_date,omitempty"`
 
 	// InvertSelection If true, the View holds every record except the selected ones.
 	InvertSelection *bool `json:"invert_selection,omitempty"`
 
-	// SearchQuery The View will contain records that are returned with the given query term(s). Mutually exclusive with selected_ids.
+	// SearchQuery The view holds the records this query finds. Mutually exclusive with selected_ids.
 	SearchQuery *string `json:"search_query,omitempty"`
 
-	// SelectedIds A selection of Record IDs to be included in the View. Mutually exclusive with search_query.
+	// SelectedIds The records the view holds. Mutually exclusive with search_query.
 	SelectedIds []int64 `json:"selected_ids,omitempty"`
 }
 
@@ -658,7 +658,7 @@ type CreateViewResult struct {
 	ViewID int64 `json:"view_id"`
 }
 
-// CurrencyFormat The format currencies are in (meanings undocumented).
+// CurrencyFormat How currency amounts are formatted (meanings undocumented).
 type CurrencyFormat int32
 
 // CustomRelatedSettings The fields a custom related panel (type 1) matches on and displays.
@@ -667,17 +667,17 @@ type CustomRelatedSettings struct {
 	MatchingFieldIds []int64 `json:"matching_field_ids,omitempty"`
 }
 
-// DatabaseFilter Which databases listProjects returns. The docs: "can be used to retrive the list of templates and both
-// projects and templates"; 0, the default, is probably projects, 1 templates and 2 both (unconfirmed).
+// DatabaseFilter Which databases listProjects returns. Per the docs the filter can list templates, or projects and templates
+// together; 0, the default, is probably projects, 1 templates and 2 both (unconfirmed).
 type DatabaseFilter int32
 
-// DatabaseType The type of the database. The docs' examples use 3 for an ordinary review project; the other meanings are unknown.
+// DatabaseType The kind of database. The docs' examples use 3 for an ordinary review project; the other meanings are unknown.
 type DatabaseType int32
 
-// DateFormat The formats dates are in (meanings undocumented).
+// DateFormat How dates are formatted (meanings undocumented).
 type DateFormat int32
 
-// DeleteBatchesRequest The body of deleteBatches. All specified batch IDs must be greater than 0.
+// DeleteBatchesRequest The body of deleteBatches. Every batch ID must be 1 or more.
 type DeleteBatchesRequest struct {
 	BatchIds []int64 `json:"batch_ids,omitempty"`
 }
@@ -702,7 +702,7 @@ type DelimitedImportJob struct {
 	ReindexAfterImport        *bool            `json:"reindex_after_import,omitempty"`
 	StopOnError               *bool            `json:"stop_on_error,omitempty"`
 
-	// Type The type of the job, and so of its details: 50006 mass action delete (MassActionDeleteJob), 50007
+	// Type The kind of job, which decides the shape of its details: 50006 mass action delete (MassActionDeleteJob), 50007
 	// delimited import (DelimitedImportJob), 50020 zip file extraction (ZipFileExtractionJob), 50035 native
 	// import (NativeImportInfo). The value-to-kind mapping is from the docs' examples.
 	Type *JobType `json:"type,omitempty"`
@@ -722,7 +722,7 @@ type DelimitedImportJobResults struct {
 	WarningsJSON                         *string `json:"warnings_json,omitempty"`
 }
 
-// DurationFormat The format used for duration values (meanings undocumented).
+// DurationFormat How durations are formatted (meanings undocumented).
 type DurationFormat int32
 
 // Field A field of a project.
@@ -732,32 +732,32 @@ type Field struct {
 	// CreatedDate Seen as "2024-03-19 16:04:53".
 	CreatedDate *string `json:"created_date"`
 
-	// CurrencyFormat The format currencies are in (meanings undocumented).
+	// CurrencyFormat How currency amounts are formatted (meanings undocumented).
 	CurrencyFormat CurrencyFormat `json:"currency_format"`
 
-	// DateFormat The formats dates are in (meanings undocumented).
+	// DateFormat How dates are formatted (meanings undocumented).
 	DateFormat    DateFormat `json:"date_format"`
 	DecimalPlaces int32      `json:"decimal_places"`
 	DefaultValue  *string    `json:"default_value"`
 	Description   *string    `json:"description,omitempty"`
 
-	// DurationFormat The format used for duration values (meanings undocumented).
+	// DurationFormat How durations are formatted (meanings undocumented).
 	DurationFormat       DurationFormat `json:"duration_format"`
 	ID                   int64          `json:"id"`
 	Length               int32          `json:"length"`
 	MultiValueDelimiters *string        `json:"multi_value_delimiters"`
 	Name                 *string        `json:"name"`
 
-	// NumericFormat The display format of numeric values (meanings undocumented; the docs' examples use 3 on every field).
+	// NumericFormat How numbers are displayed (meanings undocumented; the docs' examples use 3 on every field).
 	NumericFormat NumericFormat `json:"numeric_format"`
 
-	// TextFormat The text format of the field (meanings undocumented; the docs' multi-value example uses 2).
+	// TextFormat How the field's text is formatted (meanings undocumented; the docs' multi-value example uses 2).
 	TextFormat TextFormat `json:"text_format"`
 
-	// TimeFormat The formats times are in (meanings undocumented).
+	// TimeFormat How times are formatted (meanings undocumented).
 	TimeFormat TimeFormat `json:"time_format"`
 
-	// Type The type of the field. Meanings unconfirmed; the docs' examples name a type-0 field "CustodianList", a
+	// Type The kind of field. Meanings unconfirmed; the docs' examples name a type-0 field "CustodianList", a
 	// type-1 field "Full Text Field" and a type-3 field "Numeric Field".
 	Type FieldType `json:"type"`
 }
@@ -776,16 +776,16 @@ type FieldRequest struct {
 	CreatedByID *int64  `json:"created_by_id,omitempty"`
 	CreatedDate *string `json:"created_date,omitempty"`
 
-	// CurrencyFormat The format currencies are in (meanings undocumented).
+	// CurrencyFormat How currency amounts are formatted (meanings undocumented).
 	CurrencyFormat *CurrencyFormat `json:"currency_format,omitempty"`
 
-	// DateFormat The formats dates are in (meanings undocumented).
+	// DateFormat How dates are formatted (meanings undocumented).
 	DateFormat    *DateFormat `json:"date_format,omitempty"`
 	DecimalPlaces *int32      `json:"decimal_places,omitempty"`
 	DefaultValue  *string     `json:"default_value,omitempty"`
 	Description   *string     `json:"description,omitempty"`
 
-	// DurationFormat The format used for duration values (meanings undocumented).
+	// DurationFormat How durations are formatted (meanings undocumented).
 	DurationFormat *DurationFormat `json:"duration_format,omitempty"`
 
 	// FieldIndexType How the field is indexed (meanings undocumented).
@@ -794,16 +794,16 @@ type FieldRequest struct {
 	MultiValueDelimiters *string         `json:"multi_value_delimiters,omitempty"`
 	Name                 *string         `json:"name,omitempty"`
 
-	// NumericFormat The display format of numeric values (meanings undocumented; the docs' examples use 3 on every field).
+	// NumericFormat How numbers are displayed (meanings undocumented; the docs' examples use 3 on every field).
 	NumericFormat *NumericFormat `json:"numeric_format,omitempty"`
 
-	// TextFormat The text format of the field (meanings undocumented; the docs' multi-value example uses 2).
+	// TextFormat How the field's text is formatted (meanings undocumented; the docs' multi-value example uses 2).
 	TextFormat *TextFormat `json:"text_format,omitempty"`
 
-	// TimeFormat The formats times are in (meanings undocumented).
+	// TimeFormat How times are formatted (meanings undocumented).
 	TimeFormat *TimeFormat `json:"time_format,omitempty"`
 
-	// Type The type of the field. Meanings unconfirmed; the docs' examples name a type-0 field "CustodianList", a
+	// Type The kind of field. Meanings unconfirmed; the docs' examples name a type-0 field "CustodianList", a
 	// type-1 field "Full Text Field" and a type-3 field "Numeric Field".
 	Type *FieldType `json:"type,omitempty"`
 
@@ -811,7 +811,7 @@ type FieldRequest struct {
 	Validation *FieldValidation `json:"validation,omitempty"`
 }
 
-// FieldType The type of the field. Meanings unconfirmed; the docs' examples name a type-0 field "CustodianList", a
+// FieldType The kind of field. Meanings unconfirmed; the docs' examples name a type-0 field "CustodianList", a
 // type-1 field "Full Text Field" and a type-3 field "Numeric Field".
 type FieldType int32
 
@@ -841,7 +841,7 @@ type FileStore struct {
 	Type int32 `json:"type"`
 }
 
-// FileStoreItem File store item metadata and its locator (bucket identifier) for a record.
+// FileStoreItem Metadata of a record's file in a file store, with its locator (bucket identifier).
 type FileStoreItem struct {
 	CreationTime *string `json:"creation_time,omitempty"`
 	FieldID      int64   `json:"field_id"`
@@ -947,7 +947,7 @@ type Job struct {
 	Status        JobStatus `json:"status"`
 	StatusMessage *string   `json:"status_message,omitempty"`
 
-	// Type The type of the job, and so of its details: 50006 mass action delete (MassActionDeleteJob), 50007
+	// Type The kind of job, which decides the shape of its details: 50006 mass action delete (MassActionDeleteJob), 50007
 	// delimited import (DelimitedImportJob), 50020 zip file extraction (ZipFileExtractionJob), 50035 native
 	// import (NativeImportInfo). The value-to-kind mapping is from the docs' examples.
 	Type JobType `json:"type"`
@@ -979,7 +979,7 @@ type JobRequest struct {
 	Details JobDetails `json:"details"`
 	Name    *string    `json:"name"`
 
-	// Type The type of the job, and so of its details: 50006 mass action delete (MassActionDeleteJob), 50007
+	// Type The kind of job, which decides the shape of its details: 50006 mass action delete (MassActionDeleteJob), 50007
 	// delimited import (DelimitedImportJob), 50020 zip file extraction (ZipFileExtractionJob), 50035 native
 	// import (NativeImportInfo). The value-to-kind mapping is from the docs' examples.
 	Type JobType `json:"type"`
@@ -995,7 +995,7 @@ type JobResults struct {
 // (FinishedWithExceptions). GUESSES: 2 Running, 4 Stopped, 6 Failed.
 type JobStatus int32
 
-// JobType The type of the job, and so of its details: 50006 mass action delete (MassActionDeleteJob), 50007
+// JobType The kind of job, which decides the shape of its details: 50006 mass action delete (MassActionDeleteJob), 50007
 // delimited import (DelimitedImportJob), 50020 zip file extraction (ZipFileExtractionJob), 50035 native
 // import (NativeImportInfo). The value-to-kind mapping is from the docs' examples.
 type JobType int32
@@ -1016,7 +1016,7 @@ type MassActionDeleteJob struct {
 	LastModifiedFieldID      *int64 `json:"last_modified_field_id,omitempty"`
 	PrincipalFilePathFieldID *int64 `json:"principal_file_path_field_id,omitempty"`
 
-	// Type The type of the job, and so of its details: 50006 mass action delete (MassActionDeleteJob), 50007
+	// Type The kind of job, which decides the shape of its details: 50006 mass action delete (MassActionDeleteJob), 50007
 	// delimited import (DelimitedImportJob), 50020 zip file extraction (ZipFileExtractionJob), 50035 native
 	// import (NativeImportInfo). The value-to-kind mapping is from the docs' examples.
 	Type *JobType `json:"type,omitempty"`
@@ -1061,7 +1061,7 @@ type NativeImportInfo struct {
 	// TemplateID A native import template (listNativeImportTemplates).
 	TemplateID *int64 `json:"template_id,omitempty"`
 
-	// Type The type of the job, and so of its details: 50006 mass action delete (MassActionDeleteJob), 50007
+	// Type The kind of job, which decides the shape of its details: 50006 mass action delete (MassActionDeleteJob), 50007
 	// delimited import (DelimitedImportJob), 50020 zip file extraction (ZipFileExtractionJob), 50035 native
 	// import (NativeImportInfo). The value-to-kind mapping is from the docs' examples.
 	Type *JobType `json:"type,omitempty"`
@@ -1120,7 +1120,7 @@ type NewRecordsList struct {
 	Records      []Record      `json:"records,omitempty"`
 }
 
-// NumericFormat The display format of numeric values (meanings undocumented; the docs' examples use 3 on every field).
+// NumericFormat How numbers are displayed (meanings undocumented; the docs' examples use 3 on every field).
 type NumericFormat int32
 
 // Panel A panel of a project.
@@ -1133,12 +1133,12 @@ type Panel struct {
 	Location int64   `json:"location"`
 	Name     *string `json:"name"`
 
-	// Type The type of the panel. The docs' examples use 0 for the "GENERAL" and "REVIEW" panels and 1 for a custom
+	// Type The kind of panel. The docs' examples use 0 for the "GENERAL" and "REVIEW" panels and 1 for a custom
 	// related panel with custom_related_settings; names unconfirmed.
 	Type PanelType `json:"type"`
 }
 
-// PanelType The type of the panel. The docs' examples use 0 for the "GENERAL" and "REVIEW" panels and 1 for a custom
+// PanelType The kind of panel. The docs' examples use 0 for the "GENERAL" and "REVIEW" panels and 1 for a custom
 // related panel with custom_related_settings; names unconfirmed.
 type PanelType int32
 
@@ -1148,11 +1148,11 @@ type Project struct {
 	ID          int64   `json:"id"`
 	Name        string  `json:"name"`
 
-	// State The active status of the object. 0 = Active (the docs: a project is "created as Active (0)").
+	// State Whether the object is active. 0 = Active (the docs: a new project without a state is "created as Active (0)").
 	// 2 is probably Inactive (it pairs with the /activate and /deactivate endpoints); unconfirmed, hence Value2.
 	State State `json:"state"`
 
-	// Type The type of the database. The docs' examples use 3 for an ordinary review project; the other meanings are unknown.
+	// Type The kind of database. The docs' examples use 3 for an ordinary review project; the other meanings are unknown.
 	Type DatabaseType `json:"type"`
 }
 
@@ -1203,13 +1203,13 @@ type RecordStatus struct {
 
 // RecordsRequest The body of createRecords and updateRecords.
 type RecordsRequest struct {
-	// FilestoreID The S3 file store. This file store contains the credentials that will be used to access the Amazon S3 bucket.
+	// FilestoreID An S3 file store; its credentials are the ones used to reach the Amazon S3 bucket.
 	FilestoreID *int64 `json:"filestore_id,omitempty"`
 
-	// HashIds The list of field IDs that are used to identify duplicates.
+	// HashIds IDs of the fields whose values identify duplicate records.
 	HashIds []int64 `json:"hash_ids,omitempty"`
 
-	// NativeFieldID The native file field in the project that is set up with the S3 file store.
+	// NativeFieldID The project's native file field that is configured with that S3 file store.
 	NativeFieldID *int64   `json:"native_field_id,omitempty"`
 	Records       []Record `json:"records,omitempty"`
 }
@@ -1220,14 +1220,14 @@ type StartJobRequest struct {
 	ViewID *int64 `json:"view_id,omitempty"`
 }
 
-// State The active status of the object. 0 = Active (the docs: a project is "created as Active (0)").
+// State Whether the object is active. 0 = Active (the docs: a new project without a state is "created as Active (0)").
 // 2 is probably Inactive (it pairs with the /activate and /deactivate endpoints); unconfirmed, hence Value2.
 type State int32
 
-// TextFormat The text format of the field (meanings undocumented; the docs' multi-value example uses 2).
+// TextFormat How the field's text is formatted (meanings undocumented; the docs' multi-value example uses 2).
 type TextFormat int32
 
-// TimeFormat The formats times are in (meanings undocumented).
+// TimeFormat How times are formatted (meanings undocumented).
 type TimeFormat int32
 
 // UnknownValue A property the docs show only as null, so its type is unknown; any JSON value is accepted and kept raw.
@@ -1235,13 +1235,13 @@ type UnknownValue = json.RawMessage
 
 // UpdateBatchesRequest The body of updateBatches. Omit (or send null for) a property to leave it unchanged.
 type UpdateBatchesRequest struct {
-	// BatchIds List of batch IDs to update.
+	// BatchIds The batches to change.
 	BatchIds []int64 `json:"batch_ids,omitempty"`
 
-	// Notes Set to a non-empty string to update, or an empty string to clear existing notes. Omit to leave the notes unchanged.
+	// Notes Optional. A non-empty string replaces the notes and an empty string clears them; leave the property out to keep the current notes.
 	Notes *string `json:"notes,omitempty"`
 
-	// StatusFolderID The status folder ID to assign to the batches. Omit to leave it unchanged.
+	// StatusFolderID Optional. The status folder the batches are given; leave it out to keep the current one.
 	StatusFolderID *int64 `json:"status_folder_id,omitempty"`
 }
 
@@ -1258,10 +1258,10 @@ type UpdateProjectRequest struct {
 	// ID The project ID (upper-case key as in the docs; the path already carries it).
 	ID *int64 `json:"ID,omitempty"`
 
-	// Description The description of the project.
+	// Description The project's new description.
 	Description string `json:"description"`
 
-	// Name The name of the project.
+	// Name The project's new name.
 	Name string `json:"name"`
 }
 
@@ -1279,7 +1279,7 @@ type ZipFileExtractionJob struct {
 	DeleteOutputOnly       *bool  `json:"delete_output_only,omitempty"`
 	FileStoreID            *int64 `json:"file_store_id,omitempty"`
 
-	// Type The type of the job, and so of its details: 50006 mass action delete (MassActionDeleteJob), 50007
+	// Type The kind of job, which decides the shape of its details: 50006 mass action delete (MassActionDeleteJob), 50007
 	// delimited import (DelimitedImportJob), 50020 zip file extraction (ZipFileExtractionJob), 50035 native
 	// import (NativeImportInfo). The value-to-kind mapping is from the docs' examples.
 	Type *JobType `json:"type,omitempty"`
@@ -1297,7 +1297,7 @@ type ZipFileExtractionJobResults struct {
 	LogFilePath         *string `json:"log_file_path,omitempty"`
 }
 
-// EnBatchSortBy Values that batches can be sorted on (meanings undocumented).
+// EnBatchSortBy What a batch list is sorted by (meanings undocumented).
 type EnBatchSortBy int32
 
 // BatchPage defines model for BatchPage.
@@ -1413,37 +1413,37 @@ type ListProjectsParams struct {
 
 // ListAssignedBatchesParams defines parameters for ListAssignedBatches.
 type ListAssignedBatchesParams struct {
-	// Page Starting page number.
+	// Page The page to return.
 	Page *BatchPage `form:"page,omitempty" json:"page,omitempty"`
 
-	// PageSize Count per page.
+	// PageSize How many batches a page holds.
 	PageSize *BatchPageSize `form:"page_size,omitempty" json:"page_size,omitempty"`
 
-	// BatchSetID (optional) filter for batch set ID.
+	// BatchSetID Only the batches of this batch set (optional).
 	BatchSetID *BatchSetFilter `form:"batch_set_id,omitempty" json:"batch_set_id,omitempty"`
 }
 
 // ListCompletedBatchesParams defines parameters for ListCompletedBatches.
 type ListCompletedBatchesParams struct {
-	// Page Starting page number.
+	// Page The page to return.
 	Page *BatchPage `form:"page,omitempty" json:"page,omitempty"`
 
-	// PageSize Count per page.
+	// PageSize How many batches a page holds.
 	PageSize *BatchPageSize `form:"page_size,omitempty" json:"page_size,omitempty"`
 
-	// BatchSetID (optional) filter for batch set ID.
+	// BatchSetID Only the batches of this batch set (optional).
 	BatchSetID *BatchSetFilter `form:"batch_set_id,omitempty" json:"batch_set_id,omitempty"`
 }
 
 // ListUnassignedBatchesParams defines parameters for ListUnassignedBatches.
 type ListUnassignedBatchesParams struct {
-	// Page Starting page number.
+	// Page The page to return.
 	Page *BatchPage `form:"page,omitempty" json:"page,omitempty"`
 
-	// PageSize Count per page.
+	// PageSize How many batches a page holds.
 	PageSize *BatchPageSize `form:"page_size,omitempty" json:"page_size,omitempty"`
 
-	// BatchSetID (optional) filter for batch set ID.
+	// BatchSetID Only the batches of this batch set (optional).
 	BatchSetID *BatchSetFilter `form:"batch_set_id,omitempty" json:"batch_set_id,omitempty"`
 }
 
@@ -1485,28 +1485,28 @@ type ListFoldersParams struct {
 
 // ListRecordsParams defines parameters for ListRecords.
 type ListRecordsParams struct {
-	// FieldIds Optional list of field IDs to be included (repeated keys).
+	// FieldIds Optional list of the field IDs to return (repeated keys).
 	FieldIds []int64 `form:"field_ids,omitempty" json:"field_ids,omitempty"`
 
-	// RecordIds Optional list of record IDs to select (repeated keys; mutually exclusive with view_id).
+	// RecordIds Optional list of the record IDs to return (repeated keys; mutually exclusive with view_id).
 	RecordIds []int64 `form:"record_ids,omitempty" json:"record_ids,omitempty"`
 
-	// Page Which page to begin fetching from (1-based).
+	// Page The page to start at (1-based).
 	Page *int64 `form:"page,omitempty" json:"page,omitempty"`
 
-	// PageSize The number of records to be returned per page.
+	// PageSize How many records a page holds.
 	PageSize *int32 `form:"page_size,omitempty" json:"page_size,omitempty"`
 
-	// SizeLimit The maximum length of the field (characters per value; longer values are cut).
+	// SizeLimit The longest field value returned (characters per value; longer values are cut).
 	SizeLimit *int64 `form:"size_limit,omitempty" json:"size_limit,omitempty"`
 
-	// ViewID (optional) filtering view ID (mutually exclusive with record_ids).
+	// ViewID Only the records of this view (optional; mutually exclusive with record_ids).
 	ViewID *int64 `form:"view_id,omitempty" json:"view_id,omitempty"`
 }
 
 // GetRecordParams defines parameters for GetRecord.
 type GetRecordParams struct {
-	// FieldIds Optional array of field IDs (repeated keys, field_ids=1&field_ids=2). If none are provided, all fields are returned.
+	// FieldIds Optional array of field IDs, sent comma separated (field_ids=1,2); without it every field is returned.
 	FieldIds []int64 `form:"field_ids,omitempty" json:"field_ids,omitempty"`
 }
 

@@ -28,7 +28,7 @@ func ParseBatchStatus(s string) (BatchStatus, error) { return gen.ParseBatchStat
 
 // CurrencyFormat is gen.CurrencyFormat, the spec's CurrencyFormat.
 //
-// The format currencies are in (meanings undocumented).
+// How currency amounts are formatted (meanings undocumented).
 type CurrencyFormat = gen.CurrencyFormat
 
 // The declared CurrencyFormat values.
@@ -48,8 +48,8 @@ func ParseCurrencyFormat(s string) (CurrencyFormat, error) { return gen.ParseCur
 
 // DatabaseFilter is gen.DatabaseFilter, the spec's DatabaseFilter.
 //
-// Which databases listProjects returns. The docs: "can be used to retrive the list of templates and both
-// projects and templates"; 0, the default, is probably projects, 1 templates and 2 both (unconfirmed).
+// Which databases listProjects returns. Per the docs the filter can list templates, or projects and templates
+// together; 0, the default, is probably projects, 1 templates and 2 both (unconfirmed).
 type DatabaseFilter = gen.DatabaseFilter
 
 // The declared DatabaseFilter values.
@@ -68,7 +68,7 @@ func ParseDatabaseFilter(s string) (DatabaseFilter, error) { return gen.ParseDat
 
 // DatabaseType is gen.DatabaseType, the spec's DatabaseType.
 //
-// The type of the database. The docs' examples use 3 for an ordinary review project; the other meanings are unknown.
+// The kind of database. The docs' examples use 3 for an ordinary review project; the other meanings are unknown.
 type DatabaseType = gen.DatabaseType
 
 // The declared DatabaseType values.
@@ -92,7 +92,7 @@ func ParseDatabaseType(s string) (DatabaseType, error) { return gen.ParseDatabas
 
 // DateFormat is gen.DateFormat, the spec's DateFormat.
 //
-// The formats dates are in (meanings undocumented).
+// How dates are formatted (meanings undocumented).
 type DateFormat = gen.DateFormat
 
 // The declared DateFormat values.
@@ -116,7 +116,7 @@ func ParseDateFormat(s string) (DateFormat, error) { return gen.ParseDateFormat(
 
 // DurationFormat is gen.DurationFormat, the spec's DurationFormat.
 //
-// The format used for duration values (meanings undocumented).
+// How durations are formatted (meanings undocumented).
 type DurationFormat = gen.DurationFormat
 
 // The declared DurationFormat values.
@@ -153,7 +153,7 @@ func ParseFieldIndexType(s string) (FieldIndexType, error) { return gen.ParseFie
 
 // FieldType is gen.FieldType, the spec's FieldType.
 //
-// The type of the field. Meanings unconfirmed; the docs' examples name a type-0 field "CustodianList", a
+// The kind of field. Meanings unconfirmed; the docs' examples name a type-0 field "CustodianList", a
 // type-1 field "Full Text Field" and a type-3 field "Numeric Field".
 type FieldType = gen.FieldType
 
@@ -206,7 +206,7 @@ func ParseJobStatus(s string) (JobStatus, error) { return gen.ParseJobStatus(s) 
 
 // JobType is gen.JobType, the spec's JobType.
 //
-// The type of the job, and so of its details: 50006 mass action delete (MassActionDeleteJob), 50007
+// The kind of job, which decides the shape of its details: 50006 mass action delete (MassActionDeleteJob), 50007
 // delimited import (DelimitedImportJob), 50020 zip file extraction (ZipFileExtractionJob), 50035 native
 // import (NativeImportInfo). The value-to-kind mapping is from the docs' examples.
 type JobType = gen.JobType
@@ -228,7 +228,7 @@ func ParseJobType(s string) (JobType, error) { return gen.ParseJobType(s) }
 
 // NumericFormat is gen.NumericFormat, the spec's NumericFormat.
 //
-// The display format of numeric values (meanings undocumented; the docs' examples use 3 on every field).
+// How numbers are displayed (meanings undocumented; the docs' examples use 3 on every field).
 type NumericFormat = gen.NumericFormat
 
 // The declared NumericFormat values.
@@ -248,7 +248,7 @@ func ParseNumericFormat(s string) (NumericFormat, error) { return gen.ParseNumer
 
 // PanelType is gen.PanelType, the spec's PanelType.
 //
-// The type of the panel. The docs' examples use 0 for the "GENERAL" and "REVIEW" panels and 1 for a custom
+// The kind of panel. The docs' examples use 0 for the "GENERAL" and "REVIEW" panels and 1 for a custom
 // related panel with custom_related_settings; names unconfirmed.
 type PanelType = gen.PanelType
 
@@ -267,7 +267,7 @@ func ParsePanelType(s string) (PanelType, error) { return gen.ParsePanelType(s) 
 
 // State is gen.State, the spec's State.
 //
-// The active status of the object. 0 = Active (the docs: a project is "created as Active (0)").
+// Whether the object is active. 0 = Active (the docs: a new project without a state is "created as Active (0)").
 // 2 is probably Inactive (it pairs with the /activate and /deactivate endpoints); unconfirmed, hence Value2.
 type State = gen.State
 
@@ -286,7 +286,7 @@ func ParseState(s string) (State, error) { return gen.ParseState(s) }
 
 // TextFormat is gen.TextFormat, the spec's TextFormat.
 //
-// The text format of the field (meanings undocumented; the docs' multi-value example uses 2).
+// How the field's text is formatted (meanings undocumented; the docs' multi-value example uses 2).
 type TextFormat = gen.TextFormat
 
 // The declared TextFormat values.
@@ -305,7 +305,7 @@ func ParseTextFormat(s string) (TextFormat, error) { return gen.ParseTextFormat(
 
 // TimeFormat is gen.TimeFormat, the spec's TimeFormat.
 //
-// The formats times are in (meanings undocumented).
+// How times are formatted (meanings undocumented).
 type TimeFormat = gen.TimeFormat
 
 // The declared TimeFormat values.
@@ -325,7 +325,7 @@ func ParseTimeFormat(s string) (TimeFormat, error) { return gen.ParseTimeFormat(
 // BatchSortBy is gen.EnBatchSortBy, the spec's enBatchSortBy, named here without the vendor's
 // "en" prefix. Its String and ParseBatchSortBy errors still name it EnBatchSortBy.
 //
-// Values that batches can be sorted on (meanings undocumented).
+// What a batch list is sorted by (meanings undocumented).
 type BatchSortBy = gen.EnBatchSortBy
 
 // The declared BatchSortBy values.
