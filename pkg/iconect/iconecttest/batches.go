@@ -437,6 +437,12 @@ func (h *handlers) DeleteBatches(ctx context.Context, request gen.DeleteBatchesR
 	if request.Body != nil {
 		ids = request.Body.BatchIds
 	}
+	// The docs: "All specified batch IDs must be greater than 0."
+	for _, id := range ids {
+		if id <= 0 {
+			return nil, badRequest("Batch IDs must be greater than 0, got %d.", id)
+		}
+	}
 	bs, err := p.batchesByID(ids)
 	if err != nil {
 		return nil, err

@@ -98,6 +98,26 @@ func TestUploadNativeFile(t *testing.T) {
 	assert.Equal(t, "one-two", string(got), "refused uploads change nothing")
 }
 
+// A chunk outside 1..chunk_count is a 400 from the handler (the spec sets
+// no minimum: the docs show none).
+func TestNativeUploadChunkBounds(t *testing.T) {
+	s, pid := seededProject(t)
+	defer s.Close()
+	recs, native, _ := nativeSetup(t, s, pid)
+	path := nativePath(pid, recs[0], native)
+	for q, want := range map[string]string{
+		"?chunk_index=0&chunk_count=3": "must be at least 1",
+		"?chunk_index=1&chunk_count=0": "must be at least 1",
+		"?chunk_index=4&chunk_count=3": "greater than chunk_count",
+	} {
+		code, body := sendFile(t, s, path+q, "a.pdf", "x")
+		assert.Equal(t, http.StatusBadRequest, code, q)
+		assert.Contains(t, errorMessage(t, body), want, q)
+	}
+	_, ok := s.NativeFile(pid, recs[0], native)
+	assert.False(t, ok, "refused chunks store nothing")
+}
+
 func TestNativeUploadOfDeletedRecord(t *testing.T) {
 	s, pid := seededProject(t)
 	defer s.Close()
