@@ -17,9 +17,10 @@ import (
 // RecordValue reads one as text.
 type RecordsService struct{ c *Client }
 
-// MaxRecordPageSize is the largest page size the SDK sends to listRecords:
-// the fake tenant's cap (a larger one is refused there with 400). The
-// API's own cap is undocumented.
+// MaxRecordPageSize is the largest page size the SDK sends to listRecords,
+// a ceiling of its own: the API's is undocumented (the fake tenant serves
+// any page size in full), and a tenant that silently capped a larger page
+// would end the iterators early, since a short page marks the end.
 const MaxRecordPageSize = 1000
 
 // DefaultRecordPageSize is the page size the iterators (All, Pages,

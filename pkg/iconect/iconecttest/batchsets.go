@@ -45,10 +45,7 @@ func (h *handlers) CreateBatchSet(ctx context.Context, request gen.CreateBatchSe
 	if err != nil {
 		return nil, err
 	}
-	name, desc, err := batchSetBody(request.Body)
-	if err != nil {
-		return nil, err
-	}
+	name, desc := batchSetBody(request.Body)
 	bs := &gen.BatchSet{ID: t.nextID("batchset"), Name: name, Description: desc, DataStoreID: 0, IsValid: true}
 	p.batchSets[bs.ID] = bs
 	return gen.CreateBatchSet201JSONResponse{BatchSetCreatedJSONResponse: gen.BatchSetCreatedJSONResponse(*bs)}, nil
@@ -67,10 +64,7 @@ func (h *handlers) UpdateBatchSet(ctx context.Context, request gen.UpdateBatchSe
 	if err != nil {
 		return nil, err
 	}
-	name, desc, err := batchSetBody(request.Body)
-	if err != nil {
-		return nil, err
-	}
+	name, desc := batchSetBody(request.Body)
 	bs.Name, bs.Description = name, desc
 	return gen.UpdateBatchSet200JSONResponse(*bs), nil
 }
@@ -106,15 +100,17 @@ func (p *project) batchSet(id int64) (*gen.BatchSet, error) {
 	return bs, nil
 }
 
-// batchSetBody checks a create or update body: the docs call the name
-// required, so a missing, null or empty name is a 400.
-func batchSetBody(b *gen.BatchSetRequest) (name, desc *string, err error) {
-	if b == nil || b.Name == nil || *b.Name == "" {
-		return nil, nil, badRequest("The name of the batch set is required.")
+// batchSetBody reads a create or update body. The spec requires name (the
+// validator refuses a body without it) but, as the docs' table, lets it be
+// null or empty: a null name is stored as an empty one, on update too, since
+// the update replaces the set's name and description as a PUT does.
+func batchSetBody(b *gen.BatchSetRequest) (name, desc *string) {
+	if b == nil {
+		return ptr(""), nil
 	}
-	name = ptr(*b.Name)
+	name = ptr(deref(b.Name))
 	if b.Description != nil {
 		desc = ptr(*b.Description)
 	}
-	return name, desc, nil
+	return name, desc
 }

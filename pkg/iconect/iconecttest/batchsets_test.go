@@ -77,9 +77,6 @@ func TestBatchSetErrors(t *testing.T) {
 		want               int
 	}{
 		{"create without name", "POST", base, map[string]any{"description": "d"}, http.StatusBadRequest},
-		{"create with null name", "POST", base, map[string]any{"name": nil}, http.StatusBadRequest},
-		{"create with empty name", "POST", base, map[string]any{"name": ""}, http.StatusBadRequest},
-		{"update with empty name", "PUT", fmt.Sprintf("%s/%d", base, bs.ID), map[string]any{"name": ""}, http.StatusBadRequest},
 		{"update unknown set", "PUT", base + "/999999", map[string]any{"name": "x"}, http.StatusNotFound},
 		{"get unknown set", "GET", base + "/999999", nil, http.StatusNotFound},
 		{"delete unknown set", "DELETE", base + "/999999", nil, http.StatusNotFound},

@@ -41,14 +41,19 @@
 //   - Every project has a "General" and a "Native File Upload" file store, a
 //     DOCID field and a "Native File" field (FieldType 7, a guess) named by
 //     its settings' NATIVEFIELD; a template's fields and panels are copied.
-//   - listRecords pages from 1 (page_size 50, at most 1000) and cuts string
-//     values to size_limit characters (default 100); batch lists page from 0
+//   - listRecords pages from 1 (page_size 50 by default, any size served in
+//     full, never capped silently) and cuts string values to size_limit
+//     characters (default 100; 0 or less cuts nothing); batch lists page from 0
 //     and answer in assigned_batches, batches_max_page_num being the page
 //     count.
 //   - An upload's path in a store is the multipart filename from the raw
 //     Content-Disposition, directories kept; chunks may come in any order
 //     and a repeated chunk replaces the earlier one; unfinished uploads
-//     expire after 24 hours.
+//     expire after 24 hours. A file part without a filename is named "file".
+//   - What the spec allows is accepted: a missing, null or empty name of a
+//     panel, folder, field or batch set is stored empty; no records, fields
+//     or record IDs is an empty answer; a job type or panel type filter of
+//     an unknown value matches nothing.
 //   - Jobs go New (0) → Running (2) → Finished (5), FinishedWithExceptions
 //     (8), Failed (6) or Stopped (4) — 2, 4 and 6 are invented codes — one
 //     step per WithJobStep on the fake's clock; a delimited import reads a

@@ -21,8 +21,11 @@ func (h *handlers) ListFields(ctx context.Context, request gen.ListFieldsRequest
 	return out, nil
 }
 
-// CreateFields adds every field of the array or none: a name that is empty
-// or already used in the project (case-insensitively) refuses the request.
+// CreateFields adds every field of the array or none: a name already used
+// in the project (case-insensitively) refuses the request. A field's name
+// may be missing, null or empty (the docs type it "string or null"): it is
+// stored empty, and a blank name clashes with no other. An empty array
+// creates nothing and answers [].
 func (h *handlers) CreateFields(ctx context.Context, request gen.CreateFieldsRequestObject) (gen.CreateFieldsResponseObject, error) {
 	t, unlock := h.lock()
 	defer unlock()
@@ -31,13 +34,10 @@ func (h *handlers) CreateFields(ctx context.Context, request gen.CreateFieldsReq
 		return nil, err
 	}
 	reqs := *request.Body
-	if len(reqs) == 0 {
-		return nil, badRequest("Send at least one field.")
-	}
 	seen := map[string]bool{}
-	for i, r := range reqs {
+	for _, r := range reqs {
 		if r.Name == nil || strings.TrimSpace(*r.Name) == "" {
-			return nil, badRequest("Field %d of the request has no name.", i+1)
+			continue
 		}
 		key := strings.ToLower(*r.Name)
 		if seen[key] || p.fieldNamed(*r.Name, 0) != nil {
@@ -47,7 +47,7 @@ func (h *handlers) CreateFields(ctx context.Context, request gen.CreateFieldsReq
 	}
 	created := gen.CreateFields201JSONResponse{}
 	for _, r := range reqs {
-		f := gen.Field{CreatedDate: ptr(fieldTime(t.now())), CreatedByID: callerID(ctx)}
+		f := gen.Field{Name: ptr(""), CreatedDate: ptr(fieldTime(t.now())), CreatedByID: callerID(ctx)}
 		applyFieldRequest(&f, r)
 		created = append(created, *t.addField(p, f))
 	}
@@ -72,10 +72,8 @@ func (h *handlers) UpdateField(ctx context.Context, request gen.UpdateFieldReque
 		return nil, err
 	}
 	r := *request.Body
-	if r.Name != nil {
-		if strings.TrimSpace(*r.Name) == "" {
-			return nil, badRequest("A field's name cannot be empty.")
-		}
+	// A missing or null name keeps the field's; an empty one is stored.
+	if r.Name != nil && strings.TrimSpace(*r.Name) != "" {
 		if other := t.projects[request.ProjectID].fieldNamed(*r.Name, f.ID); other != nil {
 			return nil, badRequest("A field named %q already exists.", *r.Name)
 		}
@@ -141,6 +139,7 @@ func (t *tenant) field(projectID, id int64) (*gen.Field, error) {
 }
 
 // fieldNamed finds a field by name, case-insensitively, other than except.
+// Callers skip blank names, which identify no field.
 func (p *project) fieldNamed(name string, except int64) *gen.Field {
 	for id, f := range p.fields {
 		if id != except && f.Name != nil && strings.EqualFold(*f.Name, name) {

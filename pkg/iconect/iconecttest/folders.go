@@ -38,6 +38,9 @@ func (h *handlers) ListFolders(ctx context.Context, request gen.ListFoldersReque
 	return out, nil
 }
 
+// CreateFolder stores the folder under the panel's top level or a parent of
+// the same panel. The name may be missing, null or empty (the docs type it
+// "string or null"): the folder then has an empty name.
 func (h *handlers) CreateFolder(ctx context.Context, request gen.CreateFolderRequestObject) (gen.CreateFolderResponseObject, error) {
 	t, unlock := h.lock()
 	defer unlock()
@@ -46,10 +49,7 @@ func (h *handlers) CreateFolder(ctx context.Context, request gen.CreateFolderReq
 		return nil, err
 	}
 	b := request.Body
-	if b.Name == nil || strings.TrimSpace(*b.Name) == "" {
-		return nil, badRequest("A folder needs a name.")
-	}
-	f := &folder{Folder: gen.Folder{PanelID: request.PanelID, Name: b.Name, Description: ptr(""),
+	f := &folder{Folder: gen.Folder{PanelID: request.PanelID, Name: ptr(""), Description: ptr(""),
 		FolderSettings: gen.FolderSettings{Icon: ptr(int32(1)), Color: ptr(int32(16)), FolderOrder: ptr(int32(0))}},
 		records: map[int64]bool{}}
 	if err := p.applyFolderRequest(f, *b); err != nil {
@@ -70,6 +70,8 @@ func (h *handlers) GetFolder(ctx context.Context, request gen.GetFolderRequestOb
 	return gen.GetFolder200JSONResponse{FolderOKJSONResponse: gen.FolderOKJSONResponse(p.folderView(f))}, nil
 }
 
+// UpdateFolder changes what the body sets; a missing or null name keeps the
+// folder's, an empty one is stored, as on create.
 func (h *handlers) UpdateFolder(ctx context.Context, request gen.UpdateFolderRequestObject) (gen.UpdateFolderResponseObject, error) {
 	t, unlock := h.lock()
 	defer unlock()
@@ -78,9 +80,6 @@ func (h *handlers) UpdateFolder(ctx context.Context, request gen.UpdateFolderReq
 		return nil, err
 	}
 	b := *request.Body
-	if b.Name != nil && strings.TrimSpace(*b.Name) == "" {
-		return nil, badRequest("A folder's name cannot be empty.")
-	}
 	next := *f
 	if err := p.applyFolderRequest(&next, b); err != nil {
 		return nil, err

@@ -286,7 +286,7 @@ func TestListJobsPagesAndFilters(t *testing.T) {
 	assert.EqualValues(t, 5, both.Count)
 	assert.Empty(t, list("?start_row=10").Jobs)
 
-	for _, q := range []string{"?types=123", "?job_count=0", "?start_row=-1", "?types=4294967303"} {
+	for _, q := range []string{"?job_count=0", "?start_row=-1"} {
 		code, body := call(t, e.s, "GET", e.path("%s", q), nil)
 		assert.Equal(t, http.StatusBadRequest, code, q)
 		assert.NotEmpty(t, errorMessage(t, body))

@@ -22,10 +22,7 @@ func (h *handlers) UploadNativeFile(ctx context.Context, request gen.UploadNativ
 	if err != nil {
 		return nil, err
 	}
-	name, err := baseName(c.name)
-	if err != nil {
-		return nil, err
-	}
+	name := baseName(c.name)
 
 	t, unlock := h.lock()
 	defer unlock()

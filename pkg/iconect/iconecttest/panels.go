@@ -10,7 +10,9 @@ import (
 
 // ListPanels filters by type when the type parameter is set: the docs type
 // it as a string and do not list its values, so the fake takes the panel
-// type's number ("0", "1").
+// type's number ("0", "1"). Any other value is accepted, as the spec has it,
+// and matches no panel: an empty list, as a filter naming no type would
+// give (answering every panel would pass off an unknown filter as applied).
 func (h *handlers) ListPanels(ctx context.Context, request gen.ListPanelsRequestObject) (gen.ListPanelsResponseObject, error) {
 	t, unlock := h.lock()
 	defer unlock()
@@ -18,25 +20,26 @@ func (h *handlers) ListPanels(ctx context.Context, request gen.ListPanelsRequest
 	if err != nil {
 		return nil, err
 	}
-	filter := int64(-1)
+	all, filter := true, int64(-1) // filter -1 (no panel type) matches nothing
 	if s := request.Params.Type; s != nil && strings.TrimSpace(*s) != "" {
-		n, err := strconv.ParseInt(strings.TrimSpace(*s), 10, 32)
-		if err != nil || !gen.PanelType(n).Valid() {
-			return nil, badRequest("Unknown panel type %q: use 0 or 1.", *s)
+		all = false
+		if n, err := strconv.ParseInt(strings.TrimSpace(*s), 10, 32); err == nil && gen.PanelType(n).Valid() {
+			filter = n
 		}
-		filter = n
 	}
 	out := gen.ListPanels200JSONResponse{}
 	for _, id := range sortedKeys(p.panels) {
-		if pn := p.panels[id]; filter < 0 || int64(pn.Type) == filter {
+		if pn := p.panels[id]; all || int64(pn.Type) == filter {
 			out = append(out, *pn)
 		}
 	}
 	return out, nil
 }
 
-// CreatePanel needs a name; a custom related panel (type 1) needs the
-// fields it matches on, and every field it names must exist.
+// CreatePanel: a custom related panel (type 1) needs the fields it matches
+// on, and every field it names must exist. The name may be missing, null or
+// empty (the docs type it "string or null"): the panel is stored with an
+// empty name.
 func (h *handlers) CreatePanel(ctx context.Context, request gen.CreatePanelRequestObject) (gen.CreatePanelResponseObject, error) {
 	t, unlock := h.lock()
 	defer unlock()
@@ -45,10 +48,7 @@ func (h *handlers) CreatePanel(ctx context.Context, request gen.CreatePanelReque
 		return nil, err
 	}
 	b := request.Body
-	if b.Name == nil || strings.TrimSpace(*b.Name) == "" {
-		return nil, badRequest("A panel needs a name.")
-	}
-	pn := gen.Panel{Name: b.Name, Location: 2, CustomRelatedSettings: gen.CustomRelatedSettings{MatchingFieldIds: []int64{}, DisplayFieldIds: []int64{}}}
+	pn := gen.Panel{Name: ptr(deref(b.Name)), Location: 2, CustomRelatedSettings: gen.CustomRelatedSettings{MatchingFieldIds: []int64{}, DisplayFieldIds: []int64{}}}
 	if b.Type != nil {
 		pn.Type = *b.Type
 	}
@@ -74,7 +74,8 @@ func (h *handlers) GetPanel(ctx context.Context, request gen.GetPanelRequestObje
 }
 
 // UpdatePanel changes name, location and related settings; a panel's type
-// cannot change (the update body has none).
+// cannot change (the update body has none). A missing or null name keeps
+// the panel's; an empty one is stored, as on create.
 func (h *handlers) UpdatePanel(ctx context.Context, request gen.UpdatePanelRequestObject) (gen.UpdatePanelResponseObject, error) {
 	t, unlock := h.lock()
 	defer unlock()
@@ -85,10 +86,7 @@ func (h *handlers) UpdatePanel(ctx context.Context, request gen.UpdatePanelReque
 	b := request.Body
 	next := *pn
 	if b.Name != nil {
-		if strings.TrimSpace(*b.Name) == "" {
-			return nil, badRequest("A panel's name cannot be empty.")
-		}
-		next.Name = b.Name
+		next.Name = ptr(*b.Name)
 	}
 	if b.Location != nil {
 		next.Location = *b.Location

@@ -10,11 +10,15 @@ import (
 	"github.com/iconect-go/iconect-go/gen"
 )
 
-// listRecords' paging: page_size defaults to 50 (the spec) and is capped so
-// one request cannot ask the fake for an unbounded answer.
+// listRecords' paging: page_size defaults to 50 (the spec). The API's
+// largest page size is undocumented, so the fake serves any page size in
+// full (an answer holds at most the project's records, which the fake keeps
+// in memory anyway). It does not cap silently: the SDK's iterators end at a
+// short page, so a silent cap would end a walk early with no error and hide
+// an SDK that asks for more than it should; a tenant that caps is a variant
+// to opt into, not the default.
 const (
 	defaultRecordPageSize  = 50
-	maxRecordPageSize      = 1000
 	defaultRecordSizeLimit = 100
 )
 
@@ -71,7 +75,9 @@ func (h *handlers) ListRecords(ctx context.Context, request gen.ListRecordsReque
 }
 
 // recordPageParams reads listRecords' page, page_size and size_limit with their
-// defaults; a value of 0 or less (or a page_size over maxRecordPageSize) is a 400.
+// defaults. The spec's minimum of 1 on page and page_size keeps a value of 0
+// or less from reaching here (the checks stay for a spec altered in tests);
+// a size_limit of 0 or less, which the spec allows, cuts nothing.
 func recordPageParams(q gen.ListRecordsParams) (page, size, limit int64, err error) {
 	page, size, limit = 1, defaultRecordPageSize, defaultRecordSizeLimit
 	if q.Page != nil {
@@ -86,10 +92,8 @@ func recordPageParams(q gen.ListRecordsParams) (page, size, limit int64, err err
 	switch {
 	case page <= 0:
 		return 0, 0, 0, badRequest("page must be 1 or more (pages are 1-based), not %d.", page)
-	case size <= 0 || size > maxRecordPageSize:
-		return 0, 0, 0, badRequest("page_size must be between 1 and %d, not %d.", maxRecordPageSize, size)
-	case limit <= 0:
-		return 0, 0, 0, badRequest("size_limit must be 1 or more, not %d.", limit)
+	case size <= 0:
+		return 0, 0, 0, badRequest("page_size must be 1 or more, not %d.", size)
 	}
 	return page, size, limit, nil
 }
@@ -202,13 +206,13 @@ func (h *handlers) CreateRecords(ctx context.Context, request gen.CreateRecordsR
 }
 
 // checkRecordsRequest checks what createRecords and updateRecords share:
-// records are given, hash_ids name fields, and filestore_id and
+// hash_ids name fields, and filestore_id and
 // native_field_id (0 means "not set") come together and name one of the
 // project's stores and its native file field.
 func (p *project) checkRecordsRequest(b *gen.RecordsRequest) error {
-	if len(b.Records) == 0 {
-		return badRequest("records is required and must not be empty.")
-	}
+	// records may be missing, null or empty (the docs type it "array or
+	// null"): nothing is created or updated, and the answer says so in its
+	// empty lists.
 	for _, id := range b.HashIds {
 		if _, ok := p.fields[id]; !ok {
 			return badRequest("Hash field %d not found.", id)

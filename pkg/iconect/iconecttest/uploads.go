@@ -56,6 +56,10 @@ func readChunk(body *multipart.Reader, index, count *int32) (chunk, error) {
 // filePart finds the part named file and returns its filename and bytes.
 // The filename comes from the raw Content-Disposition header, because
 // Part.FileName keeps only the base name and a store path has directories.
+// A part without a filename (or with an empty one) is still the file: the
+// spec cannot require a filename (it does not describe Content-Disposition,
+// and the validator does not read multipart bodies), so the fake names such
+// a file defaultFileName.
 func filePart(body *multipart.Reader) (string, []byte, error) {
 	if body == nil {
 		return "", nil, badRequest("The request has no file part.")
@@ -76,9 +80,17 @@ func filePart(body *multipart.Reader) (string, []byte, error) {
 		if err != nil {
 			return "", nil, bodyError(err)
 		}
-		return params["filename"], data, nil
+		name := params["filename"]
+		if strings.TrimSpace(name) == "" {
+			name = defaultFileName
+		}
+		return name, data, nil
 	}
 }
+
+// defaultFileName names an uploaded file whose part has no filename: the
+// part's own name, so it lands at the root of a store as "file".
+const defaultFileName = "file"
 
 // bodyError turns a failure to read the multipart body into a 400.
 func bodyError(err error) error {
@@ -90,14 +102,13 @@ func bodyError(err error) error {
 }
 
 // storePath turns a part's filename into a path relative to a store's root:
-// backslashes become slashes and directories are kept. An empty name, an
-// absolute path (leading slash or drive letter) or a ".." segment is
-// refused, so no upload can name a file outside its store.
+// backslashes become slashes and directories are kept. An absolute path
+// (leading slash or drive letter) or a ".." segment is refused, so no upload
+// can name a file outside its store (filePart has given a missing filename
+// its default).
 func storePath(name string) (string, error) {
 	p := strings.ReplaceAll(name, `\`, "/")
 	switch {
-	case strings.TrimSpace(p) == "":
-		return "", badRequest("The file part has no filename.")
 	case strings.HasPrefix(p, "/") || hasDriveLetter(p):
 		return "", badRequest("The filename %q is an absolute path; it must be relative to the file store.", name)
 	case strings.ContainsRune(p, 0):
@@ -126,16 +137,18 @@ func hasDriveLetter(p string) bool {
 }
 
 // baseName is a native file's name: the last element of the part's
-// filename, with either slash.
-func baseName(name string) (string, error) {
+// filename, with either slash. The native file goes where the URL says
+// whatever it is called, so a filename without a usable last element
+// ("dir/", "..") is accepted too and names the file defaultFileName.
+func baseName(name string) string {
 	p := strings.ReplaceAll(name, `\`, "/")
 	if i := strings.LastIndex(p, "/"); i >= 0 {
 		p = p[i+1:]
 	}
 	if strings.TrimSpace(p) == "" || p == "." || p == ".." || strings.ContainsRune(p, 0) {
-		return "", badRequest("The file part has no usable filename (%q).", name)
+		return defaultFileName
 	}
-	return p, nil
+	return p
 }
 
 // expireUploads discards unfinished uploads begun ttl or more ago, in every
