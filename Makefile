@@ -10,7 +10,7 @@ OAPI_CODEGEN := go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen
 # Pinned and run from the module proxy, outside the SDK's own go.mod.
 GOLANGCI_LINT := go run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 
-.PHONY: generate check-generated test lint cover contract contract-prism spec-diff reconcile apidiff provenance
+.PHONY: generate check-generated test lint lint-spec docs cover contract contract-prism spec-diff reconcile apidiff provenance
 
 generate:
 	@if grep -n '^output:' api/codegen/*.yaml >&2; then \
@@ -44,12 +44,52 @@ test:
 	go vet ./...
 	go test -race -count=1 ./...
 
+# lint-spec too, when node and npm are found; LINT_SPEC=0 leaves it out
+# (.ci/run runs it as a leg of its own).
+LINT_SPEC ?= 1
 lint:
 	go vet ./...
 	@go mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	@unformatted=$$(find . -type f -name '*.go' -not -path './gen/*' -not -path './.git/*' -exec gofmt -l {} +) && \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed in:"; echo "$$unformatted"; exit 1; fi
 	$(GOLANGCI_LINT) run ./...
+	@if [ '$(LINT_SPEC)' = 0 ]; then :; \
+	elif command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory lint-spec; \
+	else echo 'make lint: SKIPPED lint-spec (the spec linters): node and npm not found'; fi
+
+# npm ci of a pinned package folder, again only when its package.json or
+# package-lock.json changed (npm writes node_modules/.package-lock.json).
+# Install scripts are not run: the only ones are @scarf/scarf's download
+# counter (Spectral) and core-js's banner (Redocly CLI 1.x).
+NPM_CI := npm ci --no-audit --no-fund --ignore-scripts
+# In the environment of every Redocly CLI run.
+REDOCLY_ENV := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+
+api/lint/node_modules/.package-lock.json: api/lint/package.json api/lint/package-lock.json
+	cd api/lint && $(NPM_CI) && touch node_modules/.package-lock.json
+
+api/docs/node_modules/.package-lock.json: api/docs/package.json api/docs/package-lock.json
+	cd api/docs && $(NPM_CI) && touch node_modules/.package-lock.json
+
+# The spec's linters, pinned in api/lint: Redocly CLI 2.77.0 with its
+# recommended rules (api/lint/redocly.yaml) and Spectral 6.16.3 with
+# spectral:oas (api/lint/.spectral.yaml). Both always run; an error in either
+# fails, warnings are printed (and should be fixed, not left standing).
+# Needs node and npm.
+lint-spec: api/lint/node_modules/.package-lock.json
+	cd api/lint && status=0; \
+	$(REDOCLY_ENV) node_modules/.bin/redocly lint --config redocly.yaml $(abspath $(SPEC)) || status=1; \
+	node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity error $(abspath $(SPEC)) || status=1; \
+	exit $$status
+
+# The spec as one offline HTML reference page, DOCS_PAGE: Redoc 2 through
+# Redocly CLI 1.34.20, pinned in api/docs (api/docs/build.mjs runs build-docs
+# and inlines Redoc's script), then the tests that the page has a section for
+# every operationId and fetches nothing. Needs node and npm.
+DOCS_PAGE ?= build/docs/iconect-api.html
+docs: api/docs/node_modules/.package-lock.json
+	node api/docs/build.mjs $(SPEC) $(DOCS_PAGE)
+	ICONECT_DOCS_PAGE='$(abspath $(DOCS_PAGE))' go test -count=1 -run 'TestDocsPage' ./api/
 
 cover:
 	go test -coverprofile=coverage.out ./...
