@@ -454,7 +454,7 @@ func loadDocsRows() (sections []docsSection, fresh bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	sections, err = extractDocsRows(f, docsSectionOps)
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", path, err)

@@ -175,7 +175,7 @@ func TestArrayFormFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "comma separated") {
 		t.Errorf("repeated keys to a comma-reading sandbox: %d %s, want 400 naming the form", res.StatusCode, body)
 	}
