@@ -39,7 +39,7 @@ type BatchPageOptions struct {
 // page are in AssignedBatches (and OpenBatches, whose meaning is
 // undocumented); PageBatches reads both.
 func (s *BatchesService) ListAssigned(ctx context.Context, projectID int64, filter BatchFilter, opts *BatchPageOptions, co ...CallOption) (*BatchList, error) {
-	const op = "listAssignedBatches"
+	const op = gen.OpListAssignedBatches
 	params, err := batchPageParams(op, projectID, opts)
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func (s *BatchesService) ListAssigned(ctx context.Context, projectID int64, filt
 // ListUnassigned returns one page of the batches assigned to nobody. The
 // API answers in AssignedBatches here too, as its docs show.
 func (s *BatchesService) ListUnassigned(ctx context.Context, projectID int64, filter BatchFilter, opts *BatchPageOptions, co ...CallOption) (*BatchList, error) {
-	const op = "listUnassignedBatches"
+	const op = gen.OpListUnassignedBatches
 	params, err := batchPageParams(op, projectID, opts)
 	if err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func (s *BatchesService) ListUnassigned(ctx context.Context, projectID int64, fi
 // ListCompleted returns one page of the completed batches. The API answers
 // in AssignedBatches here too, as its docs show.
 func (s *BatchesService) ListCompleted(ctx context.Context, projectID int64, filter CompletedBatchFilter, opts *BatchPageOptions, co ...CallOption) (*BatchList, error) {
-	const op = "listCompletedBatches"
+	const op = gen.OpListCompletedBatches
 	params, err := batchPageParams(op, projectID, opts)
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func (s *BatchesService) ListCompleted(ctx context.Context, projectID int64, fil
 // are copied: changing them afterwards does not change the pager.
 func (s *BatchesService) AssignedPages(projectID int64, filter BatchFilter, opts *BatchPageOptions, co ...CallOption) (*Pager[Batch], error) {
 	filter.UserIds, filter.Filters = slices.Clone(filter.UserIds), slices.Clone(filter.Filters)
-	return batchPager("listAssignedBatches", projectID, opts, func(ctx context.Context, o *BatchPageOptions) (*BatchList, error) {
+	return batchPager(gen.OpListAssignedBatches, projectID, opts, func(ctx context.Context, o *BatchPageOptions) (*BatchList, error) {
 		return s.ListAssigned(ctx, projectID, filter, o, co...)
 	})
 }
@@ -106,7 +106,7 @@ func (s *BatchesService) AssignedPages(projectID int64, filter BatchFilter, opts
 // AssignedPages does.
 func (s *BatchesService) UnassignedPages(projectID int64, filter BatchFilter, opts *BatchPageOptions, co ...CallOption) (*Pager[Batch], error) {
 	filter.UserIds, filter.Filters = slices.Clone(filter.UserIds), slices.Clone(filter.Filters)
-	return batchPager("listUnassignedBatches", projectID, opts, func(ctx context.Context, o *BatchPageOptions) (*BatchList, error) {
+	return batchPager(gen.OpListUnassignedBatches, projectID, opts, func(ctx context.Context, o *BatchPageOptions) (*BatchList, error) {
 		return s.ListUnassigned(ctx, projectID, filter, o, co...)
 	})
 }
@@ -115,7 +115,7 @@ func (s *BatchesService) UnassignedPages(projectID int64, filter BatchFilter, op
 // AssignedPages does.
 func (s *BatchesService) CompletedPages(projectID int64, filter CompletedBatchFilter, opts *BatchPageOptions, co ...CallOption) (*Pager[Batch], error) {
 	filter.UserIds, filter.Filters = slices.Clone(filter.UserIds), slices.Clone(filter.Filters)
-	return batchPager("listCompletedBatches", projectID, opts, func(ctx context.Context, o *BatchPageOptions) (*BatchList, error) {
+	return batchPager(gen.OpListCompletedBatches, projectID, opts, func(ctx context.Context, o *BatchPageOptions) (*BatchList, error) {
 		return s.ListCompleted(ctx, projectID, filter, o, co...)
 	})
 }
@@ -219,7 +219,7 @@ func batchPageParams(op string, projectID int64, opts *BatchPageOptions) (batchP
 // Assign gives batches to a user (the API sets their status to 3, which
 // its docs leave unnamed).
 func (s *BatchesService) Assign(ctx context.Context, projectID, userID int64, batchIDs []int64, co ...CallOption) error {
-	const op = "assignBatches"
+	const op = gen.OpAssignBatches
 	if err := batchIDsOK(op, projectID, batchIDs); err != nil {
 		return err
 	}
@@ -235,7 +235,7 @@ func (s *BatchesService) Assign(ctx context.Context, projectID, userID int64, ba
 
 // Unassign returns batches to the unassigned pool.
 func (s *BatchesService) Unassign(ctx context.Context, projectID int64, batchIDs []int64, co ...CallOption) error {
-	const op = "unassignBatches"
+	const op = gen.OpUnassignBatches
 	if err := batchIDsOK(op, projectID, batchIDs); err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func (s *BatchesService) Unassign(ctx context.Context, projectID int64, batchIDs
 // (ArbitraryBatchType) takes exactly one of RecordIds and ViewID, the
 // other types neither.
 func (s *BatchesService) Create(ctx context.Context, projectID int64, req CreateBatchesRequest, co ...CallOption) error {
-	const op = "createBatches"
+	const op = gen.OpCreateBatches
 	if err := positive(op, "project ID", projectID); err != nil {
 		return err
 	}
@@ -307,7 +307,7 @@ type BatchUpdate struct {
 
 // Update sets the notes and/or the status folder of batches.
 func (s *BatchesService) Update(ctx context.Context, projectID int64, batchIDs []int64, u *BatchUpdate, co ...CallOption) error {
-	const op = "updateBatches"
+	const op = gen.OpUpdateBatches
 	if err := batchIDsOK(op, projectID, batchIDs); err != nil {
 		return err
 	}
@@ -330,7 +330,7 @@ func (s *BatchesService) Update(ctx context.Context, projectID int64, batchIDs [
 // to the unassigned pool), BatchStatusNOTCOMPLETE or BatchStatusCOMPLETE.
 // A targetSetID other than 0 moves the batch to that batch set.
 func (s *BatchesService) CheckIn(ctx context.Context, projectID, batchID int64, status BatchStatus, targetSetID int64, co ...CallOption) error {
-	const op = "checkInBatch"
+	const op = gen.OpCheckInBatch
 	if err := positive(op, "project ID", projectID); err != nil {
 		return err
 	}
@@ -357,7 +357,7 @@ func (s *BatchesService) CheckIn(ctx context.Context, projectID, batchID int64, 
 
 // Delete deletes batches (their records stay).
 func (s *BatchesService) Delete(ctx context.Context, projectID int64, batchIDs []int64, co ...CallOption) error {
-	const op = "deleteBatches"
+	const op = gen.OpDeleteBatches
 	if err := batchIDsOK(op, projectID, batchIDs); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ type BatchSetsService struct{ c *Client }
 
 // List returns the batch sets of a project.
 func (s *BatchSetsService) List(ctx context.Context, projectID int64, co ...CallOption) ([]BatchSet, error) {
-	const op = "listBatchSets"
+	const op = gen.OpListBatchSets
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *BatchSetsService) List(ctx context.Context, projectID int64, co ...Call
 
 // Get returns one batch set.
 func (s *BatchSetsService) Get(ctx context.Context, projectID, setID int64, co ...CallOption) (*BatchSet, error) {
-	const op = "getBatchSet"
+	const op = gen.OpGetBatchSet
 	if err := batchSetIDs(op, projectID, setID); err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (s *BatchSetsService) Get(ctx context.Context, projectID, setID int64, co .
 // Create makes a batch set; req.Name is required. The API keeps no trace
 // of req.Data in the answer.
 func (s *BatchSetsService) Create(ctx context.Context, projectID int64, req BatchSetRequest, co ...CallOption) (*BatchSet, error) {
-	const op = "createBatchSet"
+	const op = gen.OpCreateBatchSet
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (s *BatchSetsService) Create(ctx context.Context, projectID int64, req Batc
 // Update replaces a batch set's name (required) and description: it is a
 // PUT, so a nil Description clears the description.
 func (s *BatchSetsService) Update(ctx context.Context, projectID, setID int64, req BatchSetRequest, co ...CallOption) (*BatchSet, error) {
-	const op = "updateBatchSet"
+	const op = gen.OpUpdateBatchSet
 	if err := batchSetIDs(op, projectID, setID); err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *BatchSetsService) Update(ctx context.Context, projectID, setID int64, r
 // Delete deletes a batch set. Whether iCONECT deletes the batches in it
 // too is undocumented (the fake tenant does).
 func (s *BatchSetsService) Delete(ctx context.Context, projectID, setID int64, co ...CallOption) error {
-	const op = "deleteBatchSet"
+	const op = gen.OpDeleteBatchSet
 	if err := batchSetIDs(op, projectID, setID); err != nil {
 		return err
 	}

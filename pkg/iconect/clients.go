@@ -12,7 +12,7 @@ type ClientsService struct{ c *Client }
 
 // Create makes a client. Name and description must not be empty.
 func (s *ClientsService) Create(ctx context.Context, req ClientRequest, opts ...CallOption) (*ClientInfo, error) {
-	const op = "createClient"
+	const op = gen.OpCreateClient
 	if err := checkClientRequest(op, req); err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func (s *ClientsService) Create(ctx context.Context, req ClientRequest, opts ...
 
 // Update replaces a client's name, description and state.
 func (s *ClientsService) Update(ctx context.Context, clientID int64, req ClientRequest, opts ...CallOption) (*ClientInfo, error) {
-	const op = "updateClient"
+	const op = gen.OpUpdateClient
 	if err := positive(op, "client ID", clientID); err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (s *ClientsService) Update(ctx context.Context, clientID int64, req ClientR
 // Activate sets a client's state to Active. It returns the client, or nil
 // if the tenant answers 204 without a body.
 func (s *ClientsService) Activate(ctx context.Context, clientID int64, opts ...CallOption) (*ClientInfo, error) {
-	const op = "activateClient"
+	const op = gen.OpActivateClient
 	if err := positive(op, "client ID", clientID); err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (s *ClientsService) Activate(ctx context.Context, clientID int64, opts ...C
 // Deactivate sets a client's state to inactive (2). It returns the client,
 // or nil if the tenant answers 204 without a body.
 func (s *ClientsService) Deactivate(ctx context.Context, clientID int64, opts ...CallOption) (*ClientInfo, error) {
-	const op = "deactivateClient"
+	const op = gen.OpDeactivateClient
 	if err := positive(op, "client ID", clientID); err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ type FieldsService struct{ c *Client }
 
 // List returns every field of a project.
 func (s *FieldsService) List(ctx context.Context, projectID int64, co ...CallOption) ([]Field, error) {
-	const op = "listFields"
+	const op = gen.OpListFields
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -31,7 +31,7 @@ func (s *FieldsService) List(ctx context.Context, projectID int64, co ...CallOpt
 // created. Each needs a name; the API decides whether a name already used
 // (the fake tenant: in any case) refuses the whole request.
 func (s *FieldsService) Create(ctx context.Context, projectID int64, fields []FieldRequest, co ...CallOption) ([]Field, error) {
-	const op = "createFields"
+	const op = gen.OpCreateFields
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (s *FieldsService) Create(ctx context.Context, projectID int64, fields []Fi
 
 // Get returns one field of a project.
 func (s *FieldsService) Get(ctx context.Context, projectID, fieldID int64, co ...CallOption) (*Field, error) {
-	const op = "getField"
+	const op = gen.OpGetField
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func (s *FieldsService) Get(ctx context.Context, projectID, fieldID int64, co ..
 // and returns the field. The API takes the field ID as a 32-bit integer
 // here: a larger ID is refused before sending.
 func (s *FieldsService) Update(ctx context.Context, projectID, fieldID int64, req FieldRequest, co ...CallOption) (*Field, error) {
-	const op = "updateField"
+	const op = gen.OpUpdateField
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}

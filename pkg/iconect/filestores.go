@@ -21,7 +21,7 @@ type FileStoresService struct{ c *Client }
 // List returns a project's file stores (every project has one named
 // "General").
 func (s *FileStoresService) List(ctx context.Context, projectID int64, co ...CallOption) ([]FileStore, error) {
-	const op = "listFileStores"
+	const op = gen.OpListFileStores
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (s *FileStoresService) List(ctx context.Context, projectID int64, co ...Cal
 
 // Get returns one file store of a project.
 func (s *FileStoresService) Get(ctx context.Context, projectID, storeID int64, co ...CallOption) (*FileStore, error) {
-	const op = "getFileStore"
+	const op = gen.OpGetFileStore
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (s *FileStoresService) Get(ctx context.Context, projectID, storeID int64, c
 // file, with its store and locator. Records without a native file (and,
 // in the fake tenant, unknown records) add nothing.
 func (s *FileStoresService) Items(ctx context.Context, projectID int64, recordIDs []int64, co ...CallOption) ([]FileStoreItem, error) {
-	const op = "getFileStoreItems"
+	const op = gen.OpGetFileStoreItems
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (s *FileStoresService) Upload(ctx context.Context, projectID, storeID int64
 // cause (an *Error for an API answer): chunkupload.StateOf gives the
 // state that UploadOptions.Resume continues from.
 func (s *FileStoresService) UploadFile(ctx context.Context, projectID, storeID int64, path string, r io.Reader, size int64, opts *UploadOptions, co ...CallOption) (*chunkupload.Result, error) {
-	const op = "uploadFileStoreFile"
+	const op = gen.OpUploadFileStoreFile
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}

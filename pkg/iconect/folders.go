@@ -23,7 +23,7 @@ type ListFoldersOptions struct {
 // List returns the immediate subfolders of a folder, or the top-level
 // folders of the panel (opts nil or ParentID 0). Walk visits them all.
 func (s *FoldersService) List(ctx context.Context, projectID, panelID int64, opts *ListFoldersOptions, co ...CallOption) ([]Folder, error) {
-	const op = "listFolders"
+	const op = gen.OpListFolders
 	if err := checkPanel(op, projectID, panelID); err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (s *FoldersService) List(ctx context.Context, projectID, panelID int64, opt
 // Create makes a folder in a panel, under req.ParentID (nil or 0: at the
 // top level). It needs a name.
 func (s *FoldersService) Create(ctx context.Context, projectID, panelID int64, req FolderRequest, co ...CallOption) (*Folder, error) {
-	const op = "createFolder"
+	const op = gen.OpCreateFolder
 	if err := checkPanel(op, projectID, panelID); err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (s *FoldersService) Create(ctx context.Context, projectID, panelID int64, r
 
 // Get returns one folder.
 func (s *FoldersService) Get(ctx context.Context, projectID, panelID, folderID int64, co ...CallOption) (*Folder, error) {
-	const op = "getFolder"
+	const op = gen.OpGetFolder
 	if err := checkFolder(op, projectID, panelID, folderID); err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (s *FoldersService) Get(ctx context.Context, projectID, panelID, folderID i
 // setting ParentID moves the folder (0: to the top level), which the API
 // refuses below the folder itself.
 func (s *FoldersService) Update(ctx context.Context, projectID, panelID, folderID int64, req FolderRequest, co ...CallOption) (*Folder, error) {
-	const op = "updateFolder"
+	const op = gen.OpUpdateFolder
 	if err := checkFolder(op, projectID, panelID, folderID); err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func (s *FoldersService) Update(ctx context.Context, projectID, panelID, folderI
 // choice, undocumented (the fake tenant deletes them too); the records
 // stay in the project. A retry that finds the folder gone counts as done.
 func (s *FoldersService) Delete(ctx context.Context, projectID, panelID, folderID int64, co ...CallOption) error {
-	const op = "deleteFolder"
+	const op = gen.OpDeleteFolder
 	if err := checkFolder(op, projectID, panelID, folderID); err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (s *FoldersService) Delete(ctx context.Context, projectID, panelID, folderI
 // Records returns the records filed in a folder (not in its subfolders),
 // in one answer: the API does not page it.
 func (s *FoldersService) Records(ctx context.Context, projectID, panelID, folderID int64, co ...CallOption) ([]Record, error) {
-	const op = "listFolderRecords"
+	const op = gen.OpListFolderRecords
 	if err := checkFolder(op, projectID, panelID, folderID); err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (s *FoldersService) Records(ctx context.Context, projectID, panelID, folder
 // AddRecords files records in a folder; records already there stay. The
 // API refuses the request if an ID is of no record of the project.
 func (s *FoldersService) AddRecords(ctx context.Context, projectID, panelID, folderID int64, recordIDs []int64, co ...CallOption) error {
-	const op = "addFolderRecords"
+	const op = gen.OpAddFolderRecords
 	if err := checkFolderRecords(op, projectID, panelID, folderID, recordIDs); err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (s *FoldersService) AddRecords(ctx context.Context, projectID, panelID, fol
 // RemoveRecords takes records out of a folder (they stay in the project);
 // IDs not in the folder are ignored, by the fake tenant at least.
 func (s *FoldersService) RemoveRecords(ctx context.Context, projectID, panelID, folderID int64, recordIDs []int64, co ...CallOption) error {
-	const op = "removeFolderRecords"
+	const op = gen.OpRemoveFolderRecords
 	if err := checkFolderRecords(op, projectID, panelID, folderID, recordIDs); err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func listJobsParams(op string, projectID int64, opts *ListJobsOptions) (*gen.Lis
 
 // List returns one page of a project's jobs, in ID order.
 func (s *JobsService) List(ctx context.Context, projectID int64, opts *ListJobsOptions, co ...CallOption) (*JobList, error) {
-	const op = "listJobs"
+	const op = gen.OpListJobs
 	params, err := listJobsParams(op, projectID, opts)
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (s *JobsService) Pages(projectID int64, opts *ListJobsOptions, co ...CallOp
 			o.JobCount = defaultJobPage
 		}
 	}
-	if _, err := listJobsParams("listJobs", projectID, &o); err != nil {
+	if _, err := listJobsParams(gen.OpListJobs, projectID, &o); err != nil {
 		return nil, err
 	}
 	return newPager(int(o.StartRow), func(ctx context.Context, pos int) ([]Job, int, bool, error) {
@@ -118,7 +118,7 @@ func (s *JobsService) All(ctx context.Context, projectID int64, opts *ListJobsOp
 // template the details name exist; a missing input file only fails the
 // job once it runs.
 func (s *JobsService) Create(ctx context.Context, projectID int64, req JobRequest, co ...CallOption) (*Job, error) {
-	const op = "createJob"
+	const op = gen.OpCreateJob
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (s *JobsService) Create(ctx context.Context, projectID int64, req JobReques
 // Get returns a job: its status, status message and, once it has run, its
 // results (see DelimitedImportResultsOf and the like).
 func (s *JobsService) Get(ctx context.Context, projectID, jobID int64, co ...CallOption) (*Job, error) {
-	const op = "getJob"
+	const op = gen.OpGetJob
 	id, err := jobIDs(op, projectID, jobID)
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func (s *JobsService) Get(ctx context.Context, projectID, jobID int64, co ...Cal
 // can change. The API wants the job's type and details repeated, so Update
 // reads the job first (getJob, then updateJob: two requests).
 func (s *JobsService) Update(ctx context.Context, projectID, jobID int64, name, description string, co ...CallOption) (*Job, error) {
-	const op = "updateJob"
+	const op = gen.OpUpdateJob
 	id, err := jobIDs(op, projectID, jobID)
 	if err != nil {
 		return nil, err
@@ -196,9 +196,9 @@ func (s *JobsService) Start(ctx context.Context, projectID, jobID int64, opts *S
 	if opts != nil {
 		o = *opts
 	}
-	op := "startJob"
+	op := gen.OpStartJob
 	if o.UsePOST {
-		op = "startJobPost"
+		op = gen.OpStartJobPost
 	}
 	id, err := jobIDs(op, projectID, jobID)
 	if err != nil {
@@ -233,9 +233,9 @@ type StopOptions struct {
 // far stays done: records imported before the stop remain.
 func (s *JobsService) Stop(ctx context.Context, projectID, jobID int64, opts *StopOptions, co ...CallOption) error {
 	usePOST := opts != nil && opts.UsePOST
-	op := "stopJob"
+	op := gen.OpStopJob
 	if usePOST {
-		op = "stopJobPost"
+		op = gen.OpStopJobPost
 	}
 	id, err := jobIDs(op, projectID, jobID)
 	if err != nil {
@@ -283,7 +283,7 @@ func checkJobRequest(op string, req JobRequest) error {
 // ...) to field IDs. An omitted FileStoreID means the General store.
 func NewDelimitedImportJob(name string, d DelimitedImportJob) (JobRequest, error) {
 	if strings.TrimSpace(d.InputFile) == "" {
-		return JobRequest{}, invalid("createJob", "a delimited import job needs an input file")
+		return JobRequest{}, invalid(gen.OpCreateJob, "a delimited import job needs an input file")
 	}
 	return newJobRequest(name, JobTypeDelimitedImport, d.Type, func(jd *JobDetails) error { return jd.FromDelimitedImportJob(d) })
 }
@@ -292,7 +292,7 @@ func NewDelimitedImportJob(name string, d DelimitedImportJob) (JobRequest, error
 // of a file store (d.ZipFilePath, required) next to it.
 func NewZipFileExtractionJob(name string, d ZipFileExtractionJob) (JobRequest, error) {
 	if strings.TrimSpace(d.ZipFilePath) == "" {
-		return JobRequest{}, invalid("createJob", "a zip file extraction job needs the archive's path")
+		return JobRequest{}, invalid(gen.OpCreateJob, "a zip file extraction job needs the archive's path")
 	}
 	return newJobRequest(name, JobTypeZipFileExtraction, d.Type, func(jd *JobDetails) error { return jd.FromZipFileExtractionJob(d) })
 }
@@ -312,13 +312,13 @@ func NewMassActionDeleteJob(name string, d MassActionDeleteJob) (JobRequest, err
 // (d.TemplateID, see TemplatesService.ListNativeImport).
 func NewNativeImportJob(name string, d NativeImportInfo) (JobRequest, error) {
 	if d.SourceFileStoreID <= 0 {
-		return JobRequest{}, invalid("createJob", "a native import job needs its source file store's ID")
+		return JobRequest{}, invalid(gen.OpCreateJob, "a native import job needs its source file store's ID")
 	}
 	return newJobRequest(name, JobTypeNativeImport, d.Type, func(jd *JobDetails) error { return jd.FromNativeImportInfo(d) })
 }
 
 func newJobRequest(name string, typ JobType, inner *JobType, from func(*JobDetails) error) (JobRequest, error) {
-	const op = "createJob"
+	const op = gen.OpCreateJob
 	if strings.TrimSpace(name) == "" {
 		return JobRequest{}, invalid(op, "a job needs a name")
 	}

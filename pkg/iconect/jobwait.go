@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/iconect-go/iconect-go/gen"
 )
 
 // JobHandle names a job by its project and ID: all a process needs to
@@ -178,7 +180,7 @@ func (h JobHandle) Wait(ctx context.Context, opts *WaitOptions, co ...CallOption
 	if err != nil {
 		return nil, err
 	}
-	if _, err := jobIDs("getJob", h.ProjectID, h.JobID); err != nil {
+	if _, err := jobIDs(gen.OpGetJob, h.ProjectID, h.JobID); err != nil {
 		return nil, err
 	}
 	return h.wait(ctx, w, co)
@@ -253,7 +255,7 @@ func (s *JobsService) Run(ctx context.Context, projectID int64, req JobRequest, 
 		return nil, err
 	}
 	if start != nil && start.ViewID < 0 {
-		return nil, invalid("startJob", "the view ID must be positive, not %d", start.ViewID)
+		return nil, invalid(gen.OpStartJob, "the view ID must be positive, not %d", start.ViewID)
 	}
 	job, err := s.Create(ctx, projectID, req, co...)
 	if err != nil {

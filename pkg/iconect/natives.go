@@ -28,7 +28,7 @@ func (s *NativeFilesService) Upload(ctx context.Context, projectID, recordID, fi
 // chunks, and a failed upload resumes, as FileStoresService.UploadFile
 // describes.
 func (s *NativeFilesService) UploadFile(ctx context.Context, projectID, recordID, fieldID int64, name string, r io.Reader, size int64, opts *UploadOptions, co ...CallOption) (*chunkupload.Result, error) {
-	const op = "uploadNativeFile"
+	const op = gen.OpUploadNativeFile
 	if err := nativeIDs(op, projectID, recordID, fieldID); err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (s *NativeFilesService) UploadFile(ctx context.Context, projectID, recordID
 // field's value. A record without one is a 404 (but a retry of a delete
 // whose answer was lost that finds it gone counts as done).
 func (s *NativeFilesService) Delete(ctx context.Context, projectID, recordID, fieldID int64, co ...CallOption) error {
-	const op = "deleteNativeFile"
+	const op = gen.OpDeleteNativeFile
 	if err := nativeIDs(op, projectID, recordID, fieldID); err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ type ListPanelsOptions struct {
 
 // List returns the panels of a project.
 func (s *PanelsService) List(ctx context.Context, projectID int64, opts *ListPanelsOptions, co ...CallOption) ([]Panel, error) {
-	const op = "listPanels"
+	const op = gen.OpListPanels
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (s *PanelsService) List(ctx context.Context, projectID int64, opts *ListPan
 // (PanelTypeValue1) also names the fields it matches on, which the API
 // checks.
 func (s *PanelsService) Create(ctx context.Context, projectID int64, req CreatePanelRequest, co ...CallOption) (*Panel, error) {
-	const op = "createPanel"
+	const op = gen.OpCreatePanel
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func (s *PanelsService) Create(ctx context.Context, projectID int64, req CreateP
 // Get returns one panel. The API takes the panel ID as a 32-bit integer
 // here: a larger ID is refused before sending.
 func (s *PanelsService) Get(ctx context.Context, projectID, panelID int64, co ...CallOption) (*Panel, error) {
-	const op = "getPanel"
+	const op = gen.OpGetPanel
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (s *PanelsService) Get(ctx context.Context, projectID, panelID int64, co ..
 // sets; a panel's type cannot change). The panel ID is a 32-bit integer
 // here, as in Get.
 func (s *PanelsService) Update(ctx context.Context, projectID, panelID int64, req UpdatePanelRequest, co ...CallOption) (*Panel, error) {
-	const op = "updatePanel"
+	const op = gen.OpUpdatePanel
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ type ListProjectsOptions struct {
 
 // List returns the projects (or templates) of the tenant.
 func (s *ProjectsService) List(ctx context.Context, opts *ListProjectsOptions, co ...CallOption) ([]Project, error) {
-	const op = "listProjects"
+	const op = gen.OpListProjects
 	params := &gen.ListProjectsParams{}
 	if opts != nil {
 		if !opts.Type.Valid() {
@@ -39,7 +39,7 @@ func (s *ProjectsService) List(ctx context.Context, opts *ListProjectsOptions, c
 // Create makes a project in a client on a data server, from a template
 // when ProjectTemplateID is set.
 func (s *ProjectsService) Create(ctx context.Context, req CreateProjectRequest, co ...CallOption) (*Project, error) {
-	const op = "createProject"
+	const op = gen.OpCreateProject
 	if req.Name == nil || strings.TrimSpace(*req.Name) == "" {
 		return nil, invalid(op, "a project needs a name")
 	}
@@ -60,7 +60,7 @@ func (s *ProjectsService) Create(ctx context.Context, req CreateProjectRequest, 
 
 // Update changes a project's name and description (both required).
 func (s *ProjectsService) Update(ctx context.Context, projectID int64, name, description string, co ...CallOption) (*Project, error) {
-	const op = "updateProject"
+	const op = gen.OpUpdateProject
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (s *ProjectsService) Update(ctx context.Context, projectID int64, name, des
 // Settings returns the project's field associations: which field plays
 // which role (NATIVEFIELD, DOCUMENTID, ...), 0 when none does.
 func (s *ProjectsService) Settings(ctx context.Context, projectID int64, co ...CallOption) (*ProjectSettings, error) {
-	const op = "getProjectSettings"
+	const op = gen.OpGetProjectSettings
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (s *ProjectsService) Settings(ctx context.Context, projectID int64, co ...C
 
 // Activate sets a project's state to Active (nil project on a 204).
 func (s *ProjectsService) Activate(ctx context.Context, projectID int64, co ...CallOption) (*Project, error) {
-	const op = "activateProject"
+	const op = gen.OpActivateProject
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (s *ProjectsService) Activate(ctx context.Context, projectID int64, co ...C
 
 // Deactivate sets a project's state to inactive (nil project on a 204).
 func (s *ProjectsService) Deactivate(ctx context.Context, projectID int64, co ...CallOption) (*Project, error) {
-	const op = "deactivateProject"
+	const op = gen.OpDeactivateProject
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ type GetRecordOptions struct {
 // Get returns one record, with every value in full (getRecord does not
 // cut values as listRecords does).
 func (s *RecordsService) Get(ctx context.Context, projectID, recordID int64, opts *GetRecordOptions, co ...CallOption) (*Record, error) {
-	const op = "getRecord"
+	const op = gen.OpGetRecord
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ type ListRecordsOptions struct {
 // empty page means there are no more. Values are cut to SizeLimit
 // characters, 100 by default.
 func (s *RecordsService) List(ctx context.Context, projectID int64, opts *ListRecordsOptions, co ...CallOption) ([]Record, error) {
-	const op = "listRecords"
+	const op = gen.OpListRecords
 	var o ListRecordsOptions
 	if opts != nil {
 		o = *opts
@@ -99,7 +99,7 @@ func (s *RecordsService) List(ctx context.Context, projectID int64, opts *ListRe
 }
 
 func (s *RecordsService) list(ctx context.Context, projectID int64, params *gen.ListRecordsParams, co []CallOption) ([]Record, error) {
-	res, err := do(s.c, ctx, "listRecords", co, func(ctx context.Context) (*gen.ListRecordsResponse, error) {
+	res, err := do(s.c, ctx, gen.OpListRecords, co, func(ctx context.Context) (*gen.ListRecordsResponse, error) {
 		return s.c.api.ListRecordsWithResponse(ctx, projectID, params)
 	})
 	if err != nil {
@@ -114,7 +114,7 @@ func (s *RecordsService) list(ctx context.Context, projectID int64, params *gen.
 // shorter than the page size. opts are copied: changing them afterwards
 // does not change the pager.
 func (s *RecordsService) Pages(projectID int64, opts *ListRecordsOptions, co ...CallOption) (*Pager[Record], error) {
-	const op = "listRecords"
+	const op = gen.OpListRecords
 	var o ListRecordsOptions
 	if opts != nil {
 		o = *opts
@@ -203,7 +203,7 @@ func listRecordsParams(op string, projectID int64, o ListRecordsOptions) (*gen.L
 // *RecordErrors listing them. It is never retried after the request may
 // have reached the API (a repeat would add the records twice).
 func (s *RecordsService) Create(ctx context.Context, projectID int64, req RecordsRequest, co ...CallOption) (*CreateRecordsResult, error) {
-	const op = "createRecords"
+	const op = gen.OpCreateRecords
 	if err := checkRecordsRequest(op, projectID, req); err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func (s *RecordsService) Create(ctx context.Context, projectID int64, req Record
 // never retried after the request may have reached the API (the repeat
 // would meet the new version and report a false stale version).
 func (s *RecordsService) Update(ctx context.Context, projectID int64, req RecordsRequest, co ...CallOption) (*UpdateRecordsResult, error) {
-	const op = "updateRecords"
+	const op = gen.OpUpdateRecords
 	if err := checkRecordsRequest(op, projectID, req); err != nil {
 		return nil, err
 	}
@@ -375,7 +375,7 @@ func (e *RecordErrors) Error() string {
 // array of objects as expected, an entry of another shape kept raw, and
 // an answer that cannot be read at all never fails the call.
 func createFailures(req RecordsRequest, out *CreateRecordsResult) *RecordErrors {
-	re := &RecordErrors{OperationID: "createRecords", Sent: len(req.Records)}
+	re := &RecordErrors{OperationID: gen.OpCreateRecords, Sent: len(req.Records)}
 	at := map[int]int{} // request index → position in re.Failures
 	if l := out.NewRecordsList; l != nil && l.RecordStatus != nil {
 		for i, r := range l.RecordStatus.Results {

@@ -14,7 +14,7 @@ type TemplatesService struct{ c *Client }
 // template for any type). A template's ID goes in NativeImportInfo's
 // TemplateID.
 func (s *TemplatesService) ListNativeImport(ctx context.Context, projectID, templateType int64, co ...CallOption) ([]NativeImportTemplate, error) {
-	const op = "listNativeImportTemplates"
+	const op = gen.OpListNativeImportTemplates
 	if err := positive(op, "project ID", projectID); err != nil {
 		return nil, err
 	}

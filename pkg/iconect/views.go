@@ -30,7 +30,7 @@ func ViewOfSearch(query string) CreateViewRequest {
 // which records the view holds when it is made (in the fake tenant,
 // records created later never join it).
 func (s *ViewsService) Create(ctx context.Context, projectID int64, req CreateViewRequest, co ...CallOption) (int64, error) {
-	const op = "createView"
+	const op = gen.OpCreateView
 	if err := positive(op, "project ID", projectID); err != nil {
 		return 0, err
 	}

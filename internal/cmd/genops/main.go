@@ -128,6 +128,12 @@ func arrayQuery(where string, params openapi3.Parameters) ([]arrayParam, error) 
 	return out, nil
 }
 
+// constName is the Go constant of an operationId: Op and the ID with its
+// first letter upper-cased (getRecord → OpGetRecord).
+func constName(id string) string {
+	return "Op" + strings.ToUpper(id[:1]) + id[1:]
+}
+
 // generate renders the gofmt'ed operation table of spec in package pkg,
 // sorted by operationId.
 func generate(spec []byte, pkg string) ([]byte, error) {
@@ -172,5 +178,10 @@ var Operations = map[string]Operation{
 			strconv.Quote(id), strconv.Quote(o.id), strconv.Quote(o.method), strconv.Quote(o.path), strconv.Quote(o.tag), arrays)
 	}
 	b.WriteString("}\n")
+	b.WriteString("\n// The operationIds, for code that names an operation: a typo is then a\n// compile error, and a renamed or removed operation shows where it was used.\nconst (\n")
+	for _, id := range slices.Sorted(maps.Keys(ops)) {
+		fmt.Fprintf(&b, "\t%s = %s\n", constName(id), strconv.Quote(id))
+	}
+	b.WriteString(")\n")
 	return format.Source(b.Bytes())
 }

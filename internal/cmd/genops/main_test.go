@@ -137,3 +137,12 @@ paths:
 	require.ErrorContains(t, err, "listThings")
 	assert.ErrorContains(t, err, "fields has style pipeDelimited")
 }
+
+// Each operationId gets a constant.
+func TestGenerateConstants(t *testing.T) {
+	src, err := generate([]byte(testSpec), "gen")
+	require.NoError(t, err)
+	for _, want := range []string{`OpDeleteProject = "deleteProject"`, `OpGetProject    = "getProject"`, `OpPing          = "ping"`} {
+		assert.Contains(t, string(src), want)
+	}
+}
